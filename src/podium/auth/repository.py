@@ -1,0 +1,51 @@
+"""Queries for accounts, users and tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from podium.auth.models import Account, ApiToken, User
+
+
+async def get_account_by_name(session: AsyncSession, *, name: str) -> Account | None:
+    return (await session.execute(select(Account).where(Account.name == name))).scalar_one_or_none()
+
+
+async def get_account(session: AsyncSession, *, account_id: str) -> Account | None:
+    return await session.get(Account, account_id)
+
+
+async def list_accounts(session: AsyncSession) -> Sequence[Account]:
+    return (await session.execute(select(Account).order_by(Account.name))).scalars().all()
+
+
+async def get_token_by_hash(session: AsyncSession, *, token_hash: str) -> ApiToken | None:
+    stmt = select(ApiToken).where(ApiToken.token_hash == token_hash)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def get_token(session: AsyncSession, *, account_id: str, token_id: str) -> ApiToken | None:
+    stmt = select(ApiToken).where(ApiToken.account_id == account_id, ApiToken.id == token_id)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def list_tokens(session: AsyncSession, *, account_id: str) -> Sequence[ApiToken]:
+    stmt = (
+        select(ApiToken)
+        .where(ApiToken.account_id == account_id)
+        .order_by(ApiToken.created_at, ApiToken.id)
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def touch_token(session: AsyncSession, *, token_id: str, at: datetime) -> None:
+    await session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=at))
+
+
+async def get_user(session: AsyncSession, *, account_id: str, user_id: str) -> User | None:
+    stmt = select(User).where(User.account_id == account_id, User.id == user_id)
+    return (await session.execute(stmt)).scalar_one_or_none()

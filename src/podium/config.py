@@ -1,0 +1,90 @@
+"""Settings, read from `PODIUM_*` environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_RATE_LIMITS = "10/second;100/minute"
+
+
+class Settings(BaseSettings):
+    """Everything Podium can be told. See README "Configuration"."""
+
+    model_config = SettingsConfigDict(env_prefix="PODIUM_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("./podium-data"))
+    database_url: str | None = None
+    redis_url: str | None = None
+    secret_key: str | None = None
+    public_url: str | None = None
+    rate_limits: str = DEFAULT_RATE_LIMITS
+    auto_migrate: bool = True
+    log_format: Literal["text", "json"] = "text"
+    log_level: str = "INFO"
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    token_ttl_days: int = Field(default=90, ge=1)
+    page_max_count: int = Field(default=1000, ge=1)
+    page_default_count: int = Field(default=100, ge=1)
+    db_pool_size: int = Field(default=10, ge=1)
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_long_enough(cls, value: str | None) -> str | None:
+        if value is not None and len(value) < 32:
+            raise ValueError("PODIUM_SECRET_KEY must be at least 32 characters")
+        return value
+
+    @cached_property
+    def effective_database_url(self) -> str:
+        """The SQLAlchemy async URL: PODIUM_DATABASE_URL, or a SQLite file in the data dir."""
+        if self.database_url:
+            return to_async_url(self.database_url)
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'podium.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")
+
+    @cached_property
+    def effective_secret_key(self) -> bytes:
+        """PODIUM_SECRET_KEY, or a random key kept in `<data_dir>/secret.key` (mode 0600).
+
+        A key in the data dir is safe for one machine; processes on several machines must share
+        PODIUM_SECRET_KEY, since token hashes and signed URLs depend on it.
+        """
+        if self.secret_key:
+            return self.secret_key.encode()
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(48))
+        return path.read_text().strip().encode()
+
+
+def to_async_url(url: str) -> str:
+    """Accept plain `postgresql://` / `sqlite:///` URLs and pick the async drivers."""
+    for plain, driver in (
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("postgresql+psycopg://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    return url
+
+
+def to_sync_url(url: str) -> str:
+    """The same database through a synchronous driver (migrations, COPY, seeding)."""
+    return url.replace("postgresql+asyncpg://", "postgresql+psycopg://").replace(
+        "sqlite+aiosqlite://", "sqlite://"
+    )

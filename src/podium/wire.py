@@ -1,0 +1,73 @@
+"""Shapes shared by every endpoint: dates in and out, pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic_core import PydanticCustomError
+
+DATE_HINT = "expected ISO 8601 UTC like 2017-12-13T05:00:00Z"
+_ISO = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE
+)
+
+
+def parse_utc(value: Any) -> datetime:
+    """Parse an ISO 8601 date-time with `Z` or an offset (with or without a fraction)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise PydanticCustomError("datetime_format", DATE_HINT)
+        return value.astimezone(UTC)
+    if not isinstance(value, str) or not _ISO.match(value.strip()):
+        raise PydanticCustomError("datetime_format", DATE_HINT)
+    text = value.strip()
+    if text[-1] in "zZ":
+        text = text[:-1] + "+00:00"
+    # Python's parser takes at most 6 fractional digits
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise PydanticCustomError("datetime_format", DATE_HINT) from None
+    if parsed.year < 1900:
+        raise PydanticCustomError("datetime_format", DATE_HINT)
+    return parsed.astimezone(UTC)
+
+
+def format_utc(value: datetime) -> str:
+    """`2023-06-28T16:03:21.089Z`: UTC, milliseconds, Z."""
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+UtcIn = Annotated[
+    datetime,
+    BeforeValidator(parse_utc),
+    Field(json_schema_extra={"type": "string", "format": "date-time"}),
+]
+UtcOut = Annotated[
+    datetime,
+    PlainSerializer(format_utc, return_type=str, when_used="json"),
+    Field(json_schema_extra={"type": "string", "format": "date-time"}),
+]
+
+
+class Wire(BaseModel):
+    """Request bodies: unknown fields are ignored, as real clients send extras."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of results, as the reference's list endpoints return them."""
+
+    startIndex: int
+    totalResults: int
+    itemsPerPage: int
+    Resources: list[T]
