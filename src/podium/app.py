@@ -15,6 +15,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from podium import __version__
 from podium.agents import router as agents_router
+from podium.auth import router as auth_router
 from podium.body_limit import BodyLimitMiddleware
 from podium.coaching import router as coaching_router
 from podium.config import Settings
@@ -28,7 +29,6 @@ from podium.observability import (
 )
 from podium.ratelimit import RateLimitMiddleware, make_storage, parse_limits
 from podium.tickets import router as tickets_router
-from podium.auth import router as auth_router
 
 DESCRIPTION = """
 Podium speaks the MaestroQA REST API under `/api/v1` (same paths, JSON, status codes, pagination

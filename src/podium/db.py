@@ -8,7 +8,12 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, String, event
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -46,7 +51,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
-def IdString(length: int = 17) -> String:  # noqa: N802 - reads like a type
+def IdString(length: int = 17) -> String:
     """An id column that sorts byte by byte on every database (list order is by id)."""
     return String(length).with_variant(String(length, collation="C"), "postgresql")
 

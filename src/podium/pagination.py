@@ -28,7 +28,7 @@ def page_params(
         int | None,
         Query(description="The number of results to return (default 100, at most 1000)"),
     ] = None,
-    startIndex: Annotated[  # noqa: N803 - the wire name
+    startIndex: Annotated[
         int | None, Query(description="Offset to start pagination search results (default 0)")
     ] = None,
 ) -> PageParams:
