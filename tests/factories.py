@@ -17,7 +17,8 @@ def unique(prefix: str) -> str:
 
 
 def _created(r: Any) -> dict[str, Any]:
-    assert r.status_code in (200, 201), f"{r.request.method} {r.request.url}: {r.status_code} {r.text}"
+    where = f"{r.request.method} {r.request.url}"
+    assert r.status_code in (200, 201), f"{where}: {r.status_code} {r.text}"
     return r.json()
 
 

@@ -27,7 +27,7 @@ TICKET_SOURCES = ("api", "integration")
 
 
 class Ticket(IdPk, AccountScoped, Timestamps, Base):
-    """`id` is Podium's document id (`_id`); `ticket_id` is the helpdesk's id, unique per account."""
+    """`id` is Podium's document id (`_id`); `ticket_id` is the helpdesk's id (unique)."""
 
     __tablename__ = "tickets"
     __table_args__ = (UniqueConstraint("account_id", "ticket_id"),)
