@@ -9,6 +9,7 @@ from podium.coaching.models import (
     Todo,
     TodoSession,
 )
+from podium.counts import ListCount
 from podium.db import Base
 from podium.tickets.models import Comment, Ticket, TicketAgent, TicketAttribute
 
@@ -24,6 +25,7 @@ __all__ = [
     "CoachingPointSession",
     "CoachingSession",
     "Comment",
+    "ListCount",
     "Ticket",
     "TicketAgent",
     "TicketAttribute",

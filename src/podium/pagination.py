@@ -53,20 +53,37 @@ async def paginate(
     model: Any,
     where: Sequence[ColumnElement[bool]],
     page: PageParams,
+    total: int | None = None,
 ) -> tuple[int, list[Any]]:
-    """Returns (total matching rows, the rows of this page in id order)."""
-    total = (
-        await session.execute(select(func.count()).select_from(model).where(*where))
-    ).scalar_one()
+    """Returns (total matching rows, the rows of this page in id order).
+
+    Pass `total` when it is known without counting (see podium.counts).
+    """
+    if total is None:
+        total = (
+            await session.execute(select(func.count()).select_from(model).where(*where))
+        ).scalar_one()
     if page.count == 0 or page.start_index >= total:
         return total, []
-    ids = (
-        select(model.id)
-        .where(*where)
-        .order_by(model.id)
-        .offset(page.start_index)
-        .limit(page.count)
-    )
+    end = min(page.start_index + page.count, total)
+    if total - end < page.start_index:
+        # a page nearer the end is found walking the index backwards: the last page of a
+        # million rows costs what the first does
+        ids = (
+            select(model.id)
+            .where(*where)
+            .order_by(model.id.desc())
+            .offset(total - end)
+            .limit(end - page.start_index)
+        )
+    else:
+        ids = (
+            select(model.id)
+            .where(*where)
+            .order_by(model.id)
+            .offset(page.start_index)
+            .limit(page.count)
+        )
     rows = (
         (await session.execute(select(model).where(model.id.in_(ids)).order_by(model.id)))
         .scalars()

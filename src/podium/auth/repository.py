@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.auth.models import Account, ApiToken, User
+from podium.pagination import PageParams, paginate
 
 
 async def get_account_by_name(session: AsyncSession, *, name: str) -> Account | None:
@@ -49,3 +50,24 @@ async def touch_token(session: AsyncSession, *, token_id: str, at: datetime) -> 
 async def get_user(session: AsyncSession, *, account_id: str, user_id: str) -> User | None:
     stmt = select(User).where(User.account_id == account_id, User.id == user_id)
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def get_user_by_email(session: AsyncSession, *, account_id: str, email: str) -> User | None:
+    stmt = select(User).where(User.account_id == account_id, User.email == email)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def list_users(
+    session: AsyncSession,
+    *,
+    account_id: str,
+    page: PageParams,
+    role: str | None = None,
+    active: bool | None = None,
+) -> tuple[int, list[User]]:
+    where: list[ColumnElement[bool]] = [User.account_id == account_id]
+    if role is not None:
+        where.append(User.role == role)
+    if active is not None:
+        where.append(User.active.is_(active))
+    return await paginate(session, model=User, where=where, page=page)

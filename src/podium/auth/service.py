@@ -11,9 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium import clock, ids
 from podium.auth import repository
-from podium.auth.models import Account, ApiToken
+from podium.auth.models import Account, ApiToken, User
+from podium.auth.schemas import UserCreate, UserUpdate, storable
 from podium.auth.tokens import hash_token, hashes_match
 from podium.errors import Conflict, Invalid, NotFound, Unauthorized
+from podium.pagination import PageParams
 
 # last_used_at is written at most this often per token, so reads stay reads
 LAST_USED_RESOLUTION = timedelta(seconds=60)
@@ -107,3 +109,62 @@ async def authenticate(session: AsyncSession, *, token: str | None, secret: byte
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
         await repository.touch_token(session, token_id=row.id, at=now)
     return Principal(account_id=row.account_id, token_id=row.id, user_id=row.user_id)
+
+
+# --- users (logins of the account: admins, managers, graders, coaches) ---
+
+
+def _user_email_taken(email: str) -> Conflict:
+    return Conflict(
+        f"a user with email {email!r} already exists", [("email", f"{email!r} is in use")]
+    )
+
+
+async def create_user(session: AsyncSession, *, account_id: str, data: UserCreate) -> User:
+    """Creates a user; 409 if the email is in use in the account."""
+    if await repository.get_user_by_email(session, account_id=account_id, email=data.email):
+        raise _user_email_taken(data.email)
+    user = User(account_id=account_id, email=data.email, name=data.name, role=data.role)
+    session.add(user)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise _user_email_taken(data.email) from exc
+    return user
+
+
+async def get_user(session: AsyncSession, *, account_id: str, user_id: str) -> User:
+    """Gets a user of the account; 404 otherwise."""
+    user = None
+    if storable(user_id):  # a path may carry bytes no database would accept
+        user = await repository.get_user(session, account_id=account_id, user_id=user_id)
+    if user is None:
+        raise NotFound(f"no user {user_id!r} in this account")
+    return user
+
+
+async def list_users(
+    session: AsyncSession,
+    *,
+    account_id: str,
+    page: PageParams,
+    role: str | None = None,
+    active: bool | None = None,
+) -> tuple[int, list[User]]:
+    """Lists users in id order, optionally by role and by active."""
+    return await repository.list_users(
+        session, account_id=account_id, page=page, role=role, active=active
+    )
+
+
+async def update_user(
+    session: AsyncSession, *, account_id: str, user_id: str, data: UserUpdate
+) -> User:
+    """Changes a user's name, role or active flag (deactivating is how a user is removed)."""
+    user = await get_user(session, account_id=account_id, user_id=user_id)
+    for name in ("name", "role", "active"):
+        value = getattr(data, name)
+        if value is not None:
+            setattr(user, name, value)
+    await session.flush()
+    return user

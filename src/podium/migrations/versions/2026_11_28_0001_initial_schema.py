@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 04:11:40.193473
+Create Date: 2026-11-28 04:33:16.519769
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import podium.db
+
 
 revision = '0001'
 down_revision = None
@@ -48,6 +49,13 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_agents_account_id_accounts'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agents')),
     sa.UniqueConstraint('account_id', 'email', name=op.f('uq_agents_account_id_email'))
+    )
+    op.create_table('list_counts',
+    sa.Column('account_id', sa.String(length=24).with_variant(sa.String(length=24, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('n', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_list_counts_account_id_accounts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('account_id', 'kind', name=op.f('pk_list_counts'))
     )
     op.create_table('ticket_attributes',
     sa.Column('key', sa.String(length=200), nullable=False),
@@ -334,6 +342,7 @@ def downgrade() -> None:
     op.drop_table('users')
     op.drop_table('tickets')
     op.drop_table('ticket_attributes')
+    op.drop_table('list_counts')
     op.drop_table('agents')
     op.drop_table('agent_groups')
     op.drop_table('accounts')
