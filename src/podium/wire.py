@@ -34,7 +34,10 @@ def parse_utc(value: Any) -> datetime:
         raise PydanticCustomError("datetime_format", DATE_HINT) from None
     if parsed.year < 1900:
         raise PydanticCustomError("datetime_format", DATE_HINT)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00:00-05:00 is past the last representable moment
+        raise PydanticCustomError("datetime_format", DATE_HINT) from None
 
 
 def format_utc(value: datetime) -> str:
