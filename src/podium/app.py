@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 from sqlalchemy import text
 from swagger_ui_bundle import swagger_ui_path
 
@@ -20,7 +23,7 @@ from podium.body_limit import BodyLimitMiddleware
 from podium.coaching import router as coaching_router
 from podium.config import Settings
 from podium.db import create_engine, create_sessionmaker
-from podium.errors import ERROR_RESPONSES, ErrorBody, install_error_handlers
+from podium.errors import ERROR_RESPONSES, ErrorBody, error_response, install_error_handlers
 from podium.observability import (
     RequestContextMiddleware,
     configure_logging,
@@ -35,6 +38,14 @@ Podium speaks the MaestroQA REST API under `/api/v1` (same paths, JSON, status c
 and rate limits) and adds an extension API under `/api/podium/v1` for what MaestroQA does in its
 web app. Send your token in the `apitoken` header. Every error has the `ErrorBody` shape.
 """
+
+HEALTH_TIMEOUT = 5.0
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+    version: str
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -60,7 +71,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
-        responses={401: ERROR_RESPONSES[401], 429: ERROR_RESPONSES[429]},
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -73,8 +83,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.ext_router, prefix="/api/podium/v1")
 
     _add_operational_routes(app)
+    _document_errors(app)
 
-    # added last = outermost
+    # added last = outermost: request id and log line around everything, then the rate limit
+    # (a refused request is not made to send its body), then the body limit
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         RateLimitMiddleware,
         limits=limits,
@@ -82,7 +95,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         secret=settings.effective_secret_key,
         on_reject=record_rate_limited,
     )
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     return app
 
@@ -99,22 +111,79 @@ def _add_operational_routes(app: FastAPI) -> None:
             swagger_js_url="/static/swagger/swagger-ui-bundle.js",
             swagger_css_url="/static/swagger/swagger-ui.css",
             swagger_favicon_url="/static/swagger/favicon-32x32.png",
+            # the default sends the spec to an online validator: nothing leaves this server
+            swagger_ui_parameters={"validatorUrl": None},
         )
 
-    @app.get("/healthz", tags=["operations"], responses={503: {"model": ErrorBody}})
-    async def healthz() -> JSONResponse:
-        """200 when the database answers, 503 when it does not."""
+    @app.get(
+        "/healthz",
+        tags=["operations"],
+        response_model=Health,
+        responses={503: {"model": ErrorBody, "description": "The database does not answer"}},
+    )
+    async def healthz(request: Request) -> Health | JSONResponse:
+        """200 when the database answers within 5 seconds, 503 when it does not."""
         try:
-            async with app.state.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
+            async with asyncio.timeout(HEALTH_TIMEOUT):
+                async with app.state.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
         except Exception as exc:
-            return JSONResponse(
-                {"status": "unavailable", "database": f"unreachable: {type(exc).__name__}"},
-                status_code=503,
+            reason = "timed out" if isinstance(exc, TimeoutError) else type(exc).__name__
+            return error_response(
+                503,
+                f"database unreachable: {reason}",
+                [("database", f"unreachable: {reason}")],
+                request.scope.get("state", {}).get("request_id"),
             )
-        return JSONResponse({"status": "ok", "database": "ok", "version": __version__})
+        return Health(status="ok", database="ok", version=__version__)
 
     app.add_api_route("/metrics", metrics_response, methods=["GET"], include_in_schema=False)
+
+
+def _document_errors(app: FastAPI) -> None:
+    """Document the one error shape everywhere in the OpenAPI spec.
+
+    FastAPI documents its own 422 body (`HTTPValidationError`); Podium answers `ErrorBody` for
+    every error, so the spec says so: 422 and any 5xx on every operation, 401 and 429 on the API,
+    400/413/415 wherever a body is read.
+    """
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = FastAPI.openapi(app)
+        ref = {"$ref": "#/components/schemas/ErrorBody"}
+        describe = {code: spec["description"] for code, spec in ERROR_RESPONSES.items()}
+
+        def error(description: str) -> dict[str, Any]:
+            return {"description": description, "content": {"application/json": {"schema": ref}}}
+
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        error_schema = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in error_schema.pop("$defs", {}).items():
+            schemas.setdefault(name, definition)
+        schemas.setdefault("ErrorBody", error_schema)
+        for path, item in schema.get("paths", {}).items():
+            for method, operation in item.items():
+                if method not in ("get", "put", "post", "delete", "patch", "head", "options"):
+                    continue
+                responses = operation.setdefault("responses", {})
+                if "422" in responses:
+                    responses["422"] = error(describe[422])
+                if path.startswith("/api/"):
+                    for code in (401, 429):
+                        responses.setdefault(str(code), error(describe[code]))
+                if "requestBody" in operation:
+                    for code in (400, 413, 415, 422):
+                        responses.setdefault(str(code), error(describe[code]))
+                responses.setdefault("5XX", error("Unexpected server error"))
+        for unused in ("HTTPValidationError", "ValidationError"):  # the second is in the first
+            if f'"#/components/schemas/{unused}"' not in json.dumps(schema):
+                schemas.pop(unused, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app_from_env() -> FastAPI:

@@ -18,6 +18,8 @@ class BodyLimitMiddleware:
             f"request body too large: the limit is {self.max_bytes} bytes",
             [("body", f"larger than {self.max_bytes} bytes")],
             scope.get("state", {}).get("request_id"),
+            # the rest of the body is not read: the connection cannot be reused
+            {"Connection": "close"},
         )
         await response(scope, receive, send)
 
@@ -25,23 +27,30 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        declared: int | None = None
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
                     declared = int(value)
                 except ValueError:
-                    declared = 0
-                if declared > self.max_bytes:
-                    await self._too_large(scope, receive, send)
-                    return
-        # Without a trustworthy length (chunked bodies), read up to the limit first, then replay.
+                    declared = None
+        if declared is not None:
+            if declared > self.max_bytes:
+                await self._too_large(scope, receive, send)
+            else:
+                # the server delivers exactly the declared length: nothing to count
+                await self.app(scope, receive, send)
+            return
+
+        # Without a length (chunked bodies), read up to the limit first, then replay.
         chunks: list[bytes] = []
         size = 0
+        other: Message | None = None
         more = True
         while more:
             message = await receive()
             if message["type"] != "http.request":
-                chunks_msg = message
+                other = message  # the client went away
                 break
             body = message.get("body", b"")
             size += len(body)
@@ -50,8 +59,6 @@ class BodyLimitMiddleware:
                 return
             chunks.append(body)
             more = message.get("more_body", False)
-        else:
-            chunks_msg = None
 
         replayed = False
 
@@ -59,8 +66,8 @@ class BodyLimitMiddleware:
             nonlocal replayed
             if not replayed:
                 replayed = True
-                if chunks_msg is not None:
-                    return chunks_msg
+                if other is not None:
+                    return other
                 return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
             return await receive()
 

@@ -41,6 +41,40 @@ class Settings(BaseSettings):
             raise ValueError("PODIUM_SECRET_KEY must be at least 32 characters")
         return value
 
+    @field_validator("rate_limits")
+    @classmethod
+    def _rate_limits_parse(cls, value: str) -> str:
+        from podium.ratelimit import parse_limits
+
+        parse_limits(value)  # raises ValueError with the expected form
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_known(cls, value: str | None) -> str | None:
+        if value is not None and not to_async_url(value).startswith(
+            ("sqlite+aiosqlite://", "postgresql+asyncpg://")
+        ):
+            raise ValueError(
+                "PODIUM_DATABASE_URL must be a PostgreSQL URL (postgresql://user:pass@host/db) "
+                "or a SQLite URL (sqlite:///path/to/file.db)"
+            )
+        return value or None
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url_known(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "redis+unix://")):
+            raise ValueError("PODIUM_REDIS_URL must look like redis://host:6379/0")
+        return value or None
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level_known(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("PODIUM_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value.upper()
+
     @cached_property
     def effective_database_url(self) -> str:
         """The SQLAlchemy async URL: PODIUM_DATABASE_URL, or a SQLite file in the data dir."""

@@ -10,11 +10,13 @@ Every error Podium answers, from a missing token to a rate limit, has this body:
 
 from __future__ import annotations
 
+import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
@@ -35,18 +37,25 @@ STATUS_CODES = {
 
 
 class ParamError(BaseModel):
-    param: str
-    message: str
+    param: str = Field(description="The parameter (body field, query or path parameter)")
+    message: str = Field(description="Why it is wrong")
 
 
 class ErrorBody(BaseModel):
     """The body of every error response."""
 
-    status: int
-    error: str
-    message: str
-    errors: list[ParamError] = []
-    requestId: str | None = None
+    status: int = Field(description="The HTTP status code", examples=[422])
+    error: str = Field(description="A stable name for the status", examples=["invalid_parameters"])
+    message: str = Field(
+        description="What went wrong, for a person",
+        examples=["startDate: expected ISO 8601 UTC like 2017-12-13T05:00:00Z"],
+    )
+    errors: list[ParamError] = Field(
+        default=[], description="One entry per invalid parameter (4xx caused by input)"
+    )
+    requestId: str | None = Field(
+        default=None, description="The request's id, also in the X-Request-ID response header"
+    )
 
 
 class PodiumError(Exception):
@@ -115,6 +124,13 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
 def _request_id(request: Request) -> str | None:
     return request.scope.get("state", {}).get("request_id")
 
@@ -136,6 +152,8 @@ def _pydantic_message(err: dict[str, Any]) -> str:
     kind = err.get("type", "")
     if kind == "missing":
         return "is required"
+    if kind in ("model_attributes_type", "dict_type", "model_type"):
+        return "must be a JSON object"
     msg = str(err.get("msg", "is invalid"))
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
@@ -156,6 +174,25 @@ def validation_errors(errors: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return out
 
 
+def _unlabelled_body(request: Request, exc: RequestValidationError) -> str | None:
+    """Why a body was not read as JSON (its Content-Type), or None when that is not the cause.
+
+    FastAPI parses a body as JSON only when it is labelled `application/json`; any other body
+    reaches validation as bytes and would fail with a puzzling "must be an object".
+    """
+    if not isinstance(exc.body, bytes | bytearray) or not exc.body:
+        return None
+    if not any(tuple(e.get("loc", ())) == ("body",) for e in exc.errors()):
+        return None
+    content_type = request.headers.get("content-type")
+    if not content_type:
+        return "the request has a body but no Content-Type: send Content-Type: application/json"
+    return (
+        f"the body is sent as {content_type.split(';')[0].strip()!r}: "
+        "send JSON with Content-Type: application/json"
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PodiumError)
     async def _domain(request: Request, exc: PodiumError) -> JSONResponse:
@@ -163,34 +200,54 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errs = exc.errors()
+        errs = list(exc.errors())
         if any(e.get("type") == "json_invalid" for e in errs):
+            where = next(
+                (e.get("ctx", {}).get("error") for e in errs if e.get("type") == "json_invalid"),
+                None,
+            )
             return error_response(
-                400, "request body is not valid JSON", [("body", "not valid JSON")],
+                400,
+                "request body is not valid JSON" + (f" ({where})" if where else ""),
+                [("body", "not valid JSON")],
                 _request_id(request),
             )
-        pairs = validation_errors(list(errs))
+        unlabelled = _unlabelled_body(request, exc)
+        if unlabelled is not None:
+            return error_response(
+                415, unlabelled, [("Content-Type", "must be application/json")],
+                _request_id(request),
+            )
+        pairs = validation_errors(errs)
+        if ("body", "is required") in pairs:
+            pairs[pairs.index(("body", "is required"))] = (
+                "body",
+                "is required: send a JSON object with Content-Type: application/json",
+            )
         return error_response(
             422, "; ".join(f"{p}: {m}" for p, m in pairs), pairs, _request_id(request)
         )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        message = exc.detail if isinstance(exc.detail, str) else STATUS_CODES.get(
-            exc.status_code, "error"
-        )
-        if exc.status_code == 404 and message == "Not Found":
+        headers = getattr(exc, "headers", None)
+        if isinstance(exc.detail, str) and exc.detail != _phrase(exc.status_code):
+            message = exc.detail
+        elif exc.status_code == 404:
             message = f"no such endpoint: {request.method} {request.url.path}"
-        return error_response(
-            exc.status_code, message, None, _request_id(request), getattr(exc, "headers", None)
-        )
+        elif exc.status_code == 405:
+            allowed = (headers or {}).get("Allow") or (headers or {}).get("allow")
+            message = f"method {request.method} not allowed on {request.url.path}" + (
+                f" (allowed: {allowed})" if allowed else ""
+            )
+        else:
+            message = STATUS_CODES.get(exc.status_code, "error").replace("_", " ")
+        return error_response(exc.status_code, message, None, _request_id(request), headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        import logging
-
-        logging.getLogger("podium.errors").exception(
-            "unhandled error on %s %s", request.method, request.url.path
+        logging.getLogger("podium.errors").error(
+            "unhandled error on %s %s", request.method, request.url.path, exc_info=exc
         )
         return error_response(500, "internal error", None, _request_id(request))
 
@@ -203,6 +260,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (404, "No such object in this account"),
         (409, "A value that must be unique is in use"),
         (413, "The body is too large"),
+        (415, "The body is not sent as Content-Type: application/json"),
         (422, "Invalid parameters; the message names each one and why"),
         (429, "Rate limit exceeded; see Retry-After"),
     )

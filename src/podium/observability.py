@@ -20,10 +20,11 @@ from prometheus_client import (
 )
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Match
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from podium import clock
+from podium.errors import error_response
 from podium.wire import format_utc
 
 log = logging.getLogger("podium.access")
@@ -82,21 +83,79 @@ def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
     root.propagate = False
 
 
+def uvicorn_log_config(fmt: str = "text") -> dict[str, Any]:
+    """uvicorn's own messages (bind errors, shutdown) in Podium's format, so that with
+    PODIUM_LOG_FORMAT=json every line on stderr is one JSON object."""
+    formatter = "JsonFormatter" if fmt == "json" else "TextFormatter"
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"podium": {"()": f"podium.observability.{formatter}"}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "podium",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "loggers": {
+            "uvicorn": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+            # Podium writes its own access line (without query strings)
+            "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+        },
+    }
+
+
+def _route_templates(app: Any) -> list[tuple[re.Pattern[str], str]]:
+    """(regex, full path template) for every route, in matching order; built once per app.
+
+    Taken from the OpenAPI paths (full templates, whatever way routers were included) and the
+    app's own top-level routes (`/docs`, `/metrics`, static mounts).
+    """
+    cached = getattr(app.state, "route_templates", None)
+    if cached is not None:
+        return cached
+    templates: list[str] = []
+    try:
+        templates.extend(app.openapi().get("paths", {}))
+    except Exception:  # a broken schema must not break metrics
+        log.warning("no OpenAPI paths for route templates", exc_info=True)
+    for route in getattr(app, "routes", []):
+        template = getattr(route, "path_format", None)
+        if template and getattr(route, "path_regex", None) is not None:
+            templates.append(template)
+    seen: set[str] = set()
+    table = []
+    for template in templates:
+        if template not in seen:
+            seen.add(template)
+            table.append((compile_path(template)[0], template))
+    app.state.route_templates = table
+    return table
+
+
 def route_template(scope: Scope) -> str:
-    """The matched route's path template (`/api/v1/todos/{id}`), never the raw path."""
-    route = scope.get("route")
-    if route is not None and hasattr(route, "path"):
-        return route.path
+    """The path template of the route a request is for (`/api/v1/todos/{id}`), never the raw
+    path; also when the router never ran (429, 413). Paths that match no route are counted
+    together as `unmatched`, so scanning for URLs cannot grow the metrics without bound."""
     app = scope.get("app")
-    for candidate in getattr(getattr(app, "router", None), "routes", []):
-        match, _ = candidate.matches(scope)
-        if match == Match.FULL:
-            return getattr(candidate, "path", "unmatched")
+    if app is None or not hasattr(app, "state"):
+        return "unmatched"
+    path = scope["path"]
+    for regex, template in _route_templates(app):
+        if regex.match(path):
+            return template
     return "unmatched"
 
 
 class RequestContextMiddleware:
-    """Outermost middleware: a request id for every request, a log line and metrics after it."""
+    """Outermost middleware: a request id for every request, a log line and metrics after it.
+
+    An incoming `X-Request-ID` of up to 64 safe characters is kept (so a proxy's id follows the
+    request), any other is replaced; the id is echoed in the `X-Request-ID` response header and
+    in every error body. The log line never holds the query string, headers or body: tokens
+    travel there.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -113,18 +172,36 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
+        response_started = False
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = list(message.get("headers", []))
+                response_started = True
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"
+                ]
                 headers.append((b"x-request-id", request_id.encode()))
                 message = {**message, "headers": headers}
             await send(message)
 
         try:
             await self.app(scope, receive, send_wrapper)
+        except Exception as exc:
+            logging.getLogger("podium.errors").error(
+                "unhandled error on %s %s rid=%s",
+                scope["method"],
+                scope["path"],
+                request_id,
+                exc_info=exc,
+            )
+            if response_started:
+                raise
+            # the one error shape, with the request id, instead of the server's bare text
+            await error_response(500, "internal error", None, request_id)(
+                scope, receive, send_wrapper
+            )
         finally:
             elapsed = time.perf_counter() - started
             route = route_template(scope)

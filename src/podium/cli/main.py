@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import tempfile
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium import __version__
-from podium.auth import service as auth_service
 from podium.cli.common import err_console, load_settings, migrate, run_in_session
-from podium.errors import NotFound
-from podium.wire import format_utc
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+# The web stack and the database layer are imported inside the commands that use them, so that
+# `podium --help` answers at once.
 
 app = typer.Typer(
     help="Podium: a self-hostable QA platform that speaks the MaestroQA REST API.",
@@ -44,35 +48,58 @@ def main(
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
 ) -> None:
-    """Settings come from PODIUM_* environment variables (see README, "Configuration")."""
+    """Settings come from PODIUM_* environment variables (see README, "Configuration").
+
+    Exit status: 0 done, 1 refused (unknown account, name in use...), 2 bad configuration or
+    unreachable database.
+    """
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Server processes.")] = 1,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes sharing the port (default 1).")
+    ] = 1,
     migrate_first: Annotated[
-        bool, typer.Option("--migrate/--no-migrate", help="Migrate the database before serving.")
+        bool,
+        typer.Option(
+            "--migrate/--no-migrate",
+            help="Migrate the database before serving (default: migrate).",
+        ),
     ] = True,
 ) -> None:
-    """Serve the API (and /docs, /healthz, /metrics)."""
+    """Serve the API (and /docs, /healthz, /metrics) until interrupted."""
     import uvicorn
+
+    from podium.observability import configure_logging, uvicorn_log_config
+    from podium.ratelimit import parse_limits
 
     settings = load_settings()
     if migrate_first:
         migrate(settings)
     # workers must not race each other to migrate: the parent did it (or was told not to)
     os.environ["PODIUM_AUTO_MIGRATE"] = "false"
-    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="podium-metrics-")
-    err_console.print(f"Podium {__version__} on http://{host}:{port}  (API docs: /docs)")
+    configure_logging(settings.log_format, settings.log_level)
+    log = logging.getLogger("podium.cli")
+    if workers > 1:
+        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="podium-metrics-")
+        if not settings.redis_url and parse_limits(settings.rate_limits):
+            log.warning(
+                "without PODIUM_REDIS_URL each worker keeps its own rate-limit budget "
+                "(%s per token per worker)",
+                settings.rate_limits,
+            )
+    log.info("Podium %s on http://%s:%s (API docs: /docs)", __version__, host, port)
     uvicorn.run(
         "podium.app:create_app_from_env",
         factory=True,
         host=host,
         port=port,
         workers=workers,
+        log_config=uvicorn_log_config(settings.log_format),
         log_level="warning",
         access_log=False,
     )
@@ -87,8 +114,11 @@ def migrate_cmd() -> None:
 
 
 @account_app.command("create")
-def account_create(name: Annotated[str, typer.Argument(help="Account name (unique).")]) -> None:
+def account_create(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Account name (unique).")],
+) -> None:
     """Create an account and print its id."""
+    from podium.auth import service as auth_service
 
     async def go(session: AsyncSession) -> str:
         return (await auth_service.create_account(session, name=name)).id
@@ -97,9 +127,12 @@ def account_create(name: Annotated[str, typer.Argument(help="Account name (uniqu
 
 
 @account_app.command("list")
-def account_list() -> None:
+def account_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
     """List accounts."""
     from podium.auth import repository
+    from podium.wire import format_utc
 
     async def go(session: AsyncSession) -> list[tuple[str, str, str]]:
         return [
@@ -107,14 +140,19 @@ def account_list() -> None:
             for a in await repository.list_accounts(session)
         ]
 
+    rows = run_in_session(load_settings(), go)
+    if as_json:
+        typer.echo(json.dumps([dict(zip(("id", "name", "created"), r, strict=True)) for r in rows]))
+        return
     table = Table("id", "name", "created")
-    for row in run_in_session(load_settings(), go):
+    for row in rows:
         table.add_row(*row)
     console.print(table)
 
 
 async def _account_id(session: AsyncSession, name: str) -> str:
     from podium.auth import repository
+    from podium.errors import NotFound
 
     account = await repository.get_account_by_name(session, name=name)
     if account is None:
@@ -125,12 +163,16 @@ async def _account_id(session: AsyncSession, name: str) -> str:
 @token_app.command("create")
 def token_create(
     account: Annotated[str, typer.Option(help="Account name.")],
-    name: Annotated[str, typer.Option(help="A label for the token.")] = "",
+    name: Annotated[str, typer.Option(help="A label for the token (default: none).")] = "",
     no_expiry: Annotated[
-        bool, typer.Option("--no-expiry", help="Never expire (default: 90 days).")
+        bool,
+        typer.Option(
+            "--no-expiry", help="Never expire (default: expire after PODIUM_TOKEN_TTL_DAYS, 90)."
+        ),
     ] = False,
 ) -> None:
     """Create an API token and print only the token on stdout (it is shown once)."""
+    from podium.auth import service as auth_service
     settings = load_settings()
 
     async def go(session: AsyncSession) -> str:
@@ -148,9 +190,17 @@ def token_create(
     typer.echo(run_in_session(settings, go))
 
 
+TOKEN_COLUMNS = ("id", "name", "token", "created", "expires", "state", "last used")
+
+
 @token_app.command("list")
-def token_list(account: Annotated[str, typer.Option(help="Account name.")]) -> None:
-    """List an account's tokens (never the tokens themselves)."""
+def token_list(
+    account: Annotated[str, typer.Option(help="Account name.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """List an account's tokens: their ids and first characters, never the tokens themselves."""
+    from podium.auth import service as auth_service
+    from podium.wire import format_utc
 
     async def go(session: AsyncSession) -> list[list[str]]:
         account_id = await _account_id(session, account)
@@ -168,18 +218,25 @@ def token_list(account: Annotated[str, typer.Option(help="Account name.")]) -> N
             for t in rows
         ]
 
-    table = Table("id", "name", "token", "created", "expires", "state", "last used")
-    for row in run_in_session(load_settings(), go):
+    rows = run_in_session(load_settings(), go)
+    if as_json:
+        typer.echo(json.dumps([dict(zip(TOKEN_COLUMNS, r, strict=True)) for r in rows]))
+        return
+    table = Table(*TOKEN_COLUMNS)
+    for row in rows:
         table.add_row(*row)
     console.print(table)
 
 
 @token_app.command("deactivate")
 def token_deactivate(
-    token_id: Annotated[str, typer.Argument(help="The token's id (see `podium token list`).")],
+    token_id: Annotated[
+        str, typer.Argument(metavar="TOKEN_ID", help="The token's id (see `podium token list`).")
+    ],
     account: Annotated[str, typer.Option(help="Account name.")],
 ) -> None:
     """Deactivate a token: it is refused from now on."""
+    from podium.auth import service as auth_service
 
     async def go(session: AsyncSession) -> None:
         account_id = await _account_id(session, account)
