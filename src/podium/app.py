@@ -31,6 +31,7 @@ from podium.observability import (
     record_rate_limited,
 )
 from podium.ratelimit import RateLimitMiddleware, make_storage, parse_limits
+from podium.text_guard import StorableTextMiddleware
 from podium.tickets import router as tickets_router
 
 DESCRIPTION = """
@@ -86,7 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _document_errors(app)
 
     # added last = outermost: request id and log line around everything, then the rate limit
-    # (a refused request is not made to send its body), then the body limit
+    # (a refused request is not made to send its body), then the body limit, then the text guard
+    # (it reads JSON bodies whole, so they must be bounded first)
+    app.add_middleware(StorableTextMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         RateLimitMiddleware,

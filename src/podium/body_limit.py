@@ -1,4 +1,5 @@
-"""Refuse request bodies over PODIUM_MAX_BODY_BYTES with 413, before the app reads them."""
+"""Refuse request bodies over PODIUM_MAX_BODY_BYTES with 413, before the app reads them; and
+`BufferedBody`, which reads a body ahead of the app and replays it."""
 
 from __future__ import annotations
 
@@ -43,32 +44,45 @@ class BodyLimitMiddleware:
             return
 
         # Without a length (chunked bodies), read up to the limit first, then replay.
+        body = BufferedBody(receive)
+        if not await body.read(max_bytes=self.max_bytes):
+            await self._too_large(scope, receive, send)
+            return
+        await self.app(scope, body.receive, send)
+
+
+class BufferedBody:
+    """A request body read before the app runs; `receive` hands it on to the app unchanged."""
+
+    def __init__(self, receive: Receive) -> None:
+        self._receive = receive
+        self._other: Message | None = None
+        self._replayed = False
+        self.body = b""
+
+    async def read(self, *, max_bytes: int | None = None) -> bool:
+        """Reads the whole body; False as soon as it is longer than `max_bytes`."""
         chunks: list[bytes] = []
         size = 0
-        other: Message | None = None
         more = True
         while more:
-            message = await receive()
+            message = await self._receive()
             if message["type"] != "http.request":
-                other = message  # the client went away
-                break
-            body = message.get("body", b"")
-            size += len(body)
-            if size > self.max_bytes:
-                await self._too_large(scope, receive, send)
-                return
-            chunks.append(body)
+                self._other = message  # the client went away: `body` stays empty
+                return True
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if max_bytes is not None and size > max_bytes:
+                return False
+            chunks.append(chunk)
             more = message.get("more_body", False)
+        self.body = b"".join(chunks)
+        return True
 
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                if other is not None:
-                    return other
-                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+    async def receive(self) -> Message:
+        if self._replayed:
+            return await self._receive()
+        self._replayed = True
+        if self._other is not None:
+            return self._other
+        return {"type": "http.request", "body": self.body, "more_body": False}

@@ -135,7 +135,7 @@ def _request_id(request: Request) -> str | None:
     return request.scope.get("state", {}).get("request_id")
 
 
-def _loc_to_param(loc: tuple[Any, ...]) -> str:
+def loc_to_param(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in ("body", "query", "path", "header"):
         parts = parts[1:]
@@ -166,7 +166,7 @@ def validation_errors(errors: list[dict[str, Any]]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     for err in errors:
-        param = _loc_to_param(tuple(err.get("loc", ())))
+        param = loc_to_param(tuple(err.get("loc", ())))
         if param in seen:
             continue
         seen.add(param)

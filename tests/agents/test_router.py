@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from podium import clock
+from podium.text_guard import UNSTORABLE
 from tests.agents.helpers import assert_error, create_group
 from tests.factories import create_agent
 
@@ -346,10 +347,11 @@ def test_text_no_database_can_store_is_422_or_404_never_500(api, bad):
     ok = {"name": "Ann", "available": True, "email": "ann@example.com"}
     for field in ("name", "email", "agentId", "agentGroupId"):
         r = _raw_post(api, api.v1 + "/agents", {**ok, field: bad})
-        assert_error(r, 422, param=field)
+        assert_error(r, 422, param=field, mentions=UNSTORABLE)
     r = _raw_post(api, api.ext + "/agent-groups", {"name": "G", "agentIds": [bad]})
-    assert_error(r, 422, param="agentIds[0]")
-    assert_error(api.get(api.ext + "/agents", params={"email": "a\x00@example.com"}), 422, "email")
+    assert_error(r, 422, param="agentIds[0]", mentions=UNSTORABLE)
+    r = api.get(api.ext + "/agents", params={"email": "a\x00@example.com"})
+    assert_error(r, 422, "email", UNSTORABLE)
     assert_error(api.delete(api.ext + "/agent-groups/x/members/a%00b"), 404)
     assert_error(api.get(api.ext + "/agents/a%00b"), 404)
     assert_error(api.get(api.ext + "/agent-groups/a%00b"), 404)

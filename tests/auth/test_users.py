@@ -9,6 +9,7 @@ import pytest
 
 from podium import clock
 from podium.auth.models import ROLES
+from podium.text_guard import UNSTORABLE
 from tests.agents.helpers import assert_error
 from tests.factories import create_user
 
@@ -175,5 +176,5 @@ def test_text_no_database_can_store_is_422_never_500(api, bad):
     for field in ("email", "name"):
         body = json.dumps({**ok, field: bad})
         r = api.post(api.ext + "/users", content=body, headers={"content-type": "application/json"})
-        assert_error(r, 422, param=field)
+        assert_error(r, 422, param=field, mentions=UNSTORABLE)
     assert_error(api.get(api.ext + "/users/a%00b"), 404)

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from podium import clock
+from podium.text_guard import UNSTORABLE
 from tests.coaching.builders import api_with_user_token, at, new_point, new_session, new_todo
 from tests.factories import create_agent, create_user
 
@@ -240,7 +241,7 @@ def test_coach_filter(world):
     assert ids(coachId="NoSuchUser0000000") == []
     r = api.get(api.v1 + "/coaching-sessions", params={"coachId": "x\x00"})
     assert r.status_code == 422
-    assert r.json()["errors"][0]["param"] == "coachId"
+    assert r.json()["errors"] == [{"param": "coachId", "message": UNSTORABLE}]
 
 
 def test_a_page_names_each_sessions_agent_and_coach(world):

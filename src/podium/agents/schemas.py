@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from podium.agents.models import Agent, AgentGroup
-from podium.auth.schemas import Email, Patch, PersonName, text
+from podium.auth.schemas import Email, Patch, PersonName
 from podium.wire import UtcOut, Wire
 
 _HELPDESK_ID = re.compile(r"^[^\s/?#]+$")
@@ -36,7 +36,7 @@ def _int_to_str(value: Any) -> Any:
 
 
 def _helpdesk_id(value: str) -> str:
-    value = text(value).strip()
+    value = value.strip()
     if not value:
         raise ValueError("must not be empty")
     if len(value) > 200:
@@ -47,7 +47,7 @@ def _helpdesk_id(value: str) -> str:
 
 
 def _ref(value: str) -> str:
-    value = text(value).strip()
+    value = value.strip()
     if not value:
         raise ValueError("must not be empty")
     if len(value) > 320:
@@ -83,7 +83,7 @@ class AgentCreate(Wire):
     name: PersonName = Field(description="The full name of the agent")
     available: StrictBool = Field(description="Agent's availability status")
     email: Email = Field(description="The email address of the agent; unique in the account")
-    agentGroupId: Annotated[StrictStr, AfterValidator(text)] | None = Field(
+    agentGroupId: StrictStr | None = Field(
         default=None,
         description="The identifier of the agent group the agent should be added to",
         examples=["ZBceBjFgQjNY2qLof"],

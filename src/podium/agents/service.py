@@ -18,7 +18,6 @@ from podium.agents.schemas import (
     AgentUpdate,
     AgentView,
 )
-from podium.auth.schemas import storable
 from podium.errors import Conflict, Invalid, NotFound
 from podium.pagination import PageParams
 
@@ -156,9 +155,7 @@ async def set_availability(
 
 
 async def _find(session: AsyncSession, *, account_id: str, ref: str) -> Agent:
-    agent = None
-    if storable(ref):  # a path may carry bytes no database would accept
-        agent = await repository.find(session, account_id=account_id, ref=ref)
+    agent = await repository.find(session, account_id=account_id, ref=ref)
     if agent is None:
         raise NotFound(f"no agent {ref!r} in this account")
     return agent
@@ -179,8 +176,6 @@ async def list_page(
     email: str | None = None,
 ) -> tuple[int, list[AgentView]]:
     """Lists agents in `_id` order, optionally filtered."""
-    if email is not None and not storable(email):
-        raise Invalid.param("email", "must not contain NUL characters or unpaired surrogates")
     total, rows = await repository.list_agents(
         session,
         account_id=account_id,
@@ -267,9 +262,7 @@ async def _add_members(
 
 
 async def _group(session: AsyncSession, *, account_id: str, group_id: str) -> AgentGroup:
-    group = None
-    if storable(group_id):
-        group = await repository.get_group(session, account_id=account_id, group_id=group_id)
+    group = await repository.get_group(session, account_id=account_id, group_id=group_id)
     if group is None:
         raise NotFound(f"no agent group {group_id!r} in this account")
     return group

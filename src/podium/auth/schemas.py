@@ -15,33 +15,15 @@ from podium.wire import UtcOut, Wire
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def storable(value: str) -> bool:
-    """Whether both databases can store and compare `value`: no NUL, valid UTF-8."""
-    if "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:  # an unpaired surrogate such as "\ud800" from a JSON escape
-        return False
-    return True
-
-
-def text(value: str) -> str:
-    """Validator for any text that reaches the database."""
-    if not storable(value):
-        raise ValueError("must not contain NUL characters or unpaired surrogates")
-    return value
-
-
 def _email(value: str) -> str:
-    value = text(value).strip().lower()
+    value = value.strip().lower()
     if len(value) > 320 or not _EMAIL.match(value):
         raise ValueError("must be an email address like name@example.com")
     return value
 
 
 def _name(value: str) -> str:
-    value = text(value).strip()
+    value = value.strip()
     if not value:
         raise ValueError("must not be empty")
     if len(value) > 200:

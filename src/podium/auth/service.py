@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from podium import clock, ids
 from podium.auth import repository
 from podium.auth.models import Account, ApiToken, User
-from podium.auth.schemas import UserCreate, UserUpdate, storable
+from podium.auth.schemas import UserCreate, UserUpdate
 from podium.auth.tokens import hash_token, hashes_match
 from podium.errors import Conflict, Invalid, NotFound, Unauthorized
 from podium.pagination import PageParams
@@ -135,9 +135,7 @@ async def create_user(session: AsyncSession, *, account_id: str, data: UserCreat
 
 async def get_user(session: AsyncSession, *, account_id: str, user_id: str) -> User:
     """Gets a user of the account; 404 otherwise."""
-    user = None
-    if storable(user_id):  # a path may carry bytes no database would accept
-        user = await repository.get_user(session, account_id=account_id, user_id=user_id)
+    user = await repository.get_user(session, account_id=account_id, user_id=user_id)
     if user is None:
         raise NotFound(f"no user {user_id!r} in this account")
     return user

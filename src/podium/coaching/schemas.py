@@ -10,20 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from podium.wire import UtcOut, Wire
-
-
-def clean_text(value: str) -> str:
-    """Text the databases can store: no NUL characters, encodable as UTF-8."""
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("must be valid UTF-8 text") from None
-    return value
 
 
 def _int_to_str(value: Any) -> Any:
@@ -33,22 +22,18 @@ def _int_to_str(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, AfterValidator(clean_text)]
-Name = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(clean_text)]
-HelpdeskId = Annotated[
-    str, BeforeValidator(_int_to_str), Field(min_length=1, max_length=200),
-    AfterValidator(clean_text),
-]
-DocId = Annotated[str, Field(min_length=1, max_length=17), AfterValidator(clean_text)]
-ShortRef = Annotated[str, Field(max_length=100), AfterValidator(clean_text)]
-AnswerRef = Annotated[str, Field(max_length=300), AfterValidator(clean_text)]
+Name = Annotated[str, Field(min_length=1, max_length=500)]
+HelpdeskId = Annotated[str, BeforeValidator(_int_to_str), Field(min_length=1, max_length=200)]
+DocId = Annotated[str, Field(min_length=1, max_length=17)]
+ShortRef = Annotated[str, Field(max_length=100)]
+AnswerRef = Annotated[str, Field(max_length=300)]
 SessionIds = Annotated[list[DocId], Field(max_length=1000)]
 
 MeetingFormat = Literal["inPerson", "virtual", "async"]
 PointType = Literal["strengths", "opportunities", "n/a"]
 PointClassification = Literal["general", "qa", "csat", "productivity"]
 TodoStatus = Literal["incomplete", "complete"]
-TodoType = Annotated[str, Field(min_length=1, max_length=50), AfterValidator(clean_text)]
+TodoType = Annotated[str, Field(min_length=1, max_length=50)]
 
 
 @dataclass(frozen=True)
@@ -93,10 +78,10 @@ class CoachingSessionCreate(Wire):
         default=None,
         description="The user id of the creator; defaults to the token's user, else to coachId",
     )
-    agentNotes: Text = ""
-    coachNotes: Text = ""
-    coachPrivateNotes: Text = ""
-    sessionContents: Text = ""
+    agentNotes: str = ""
+    coachNotes: str = ""
+    coachPrivateNotes: str = ""
+    sessionContents: str = ""
     coachingTemplateId: ShortRef | None = None
     meetingFormat: MeetingFormat = "inPerson"
     agentConfirmed: bool = False
@@ -108,10 +93,10 @@ class CoachingSessionUpdate(Wire):
     agentId: HelpdeskId | None = None
     coachId: DocId | None = None
     creatorId: DocId | None = None
-    agentNotes: Text | None = None
-    coachNotes: Text | None = None
-    coachPrivateNotes: Text | None = None
-    sessionContents: Text | None = None
+    agentNotes: str | None = None
+    coachNotes: str | None = None
+    coachPrivateNotes: str | None = None
+    sessionContents: str | None = None
     coachingTemplateId: ShortRef | None = None
     meetingFormat: MeetingFormat | None = None
     agentConfirmed: bool | None = None
@@ -144,8 +129,8 @@ class CoachingPointCreate(Wire):
     )
     type: PointType = "n/a"
     classification: PointClassification = "general"
-    coachNotes: Text | None = None
-    textContent: Text = ""
+    coachNotes: str | None = None
+    textContent: str = ""
     criteriaId: ShortRef | None = None
     rubricId: ShortRef | None = None
     answerId: AnswerRef | None = None
@@ -159,8 +144,8 @@ class CoachingPointUpdate(Wire):
     creatorId: DocId | None = None
     type: PointType | None = None
     classification: PointClassification | None = None
-    coachNotes: Text | None = None
-    textContent: Text | None = None
+    coachNotes: str | None = None
+    textContent: str | None = None
     criteriaId: ShortRef | None = None
     rubricId: ShortRef | None = None
     answerId: AnswerRef | None = None
@@ -186,7 +171,7 @@ class TodoRead(BaseModel):
 
 class TodoCreate(Wire):
     title: Name
-    description: Text = ""
+    description: str = ""
     agentId: HelpdeskId = Field(description="A helpdesk agent id of an existing agent")
     creatorId: DocId | None = Field(
         default=None, description="The user id of the creator; defaults to the token's user"
@@ -201,7 +186,7 @@ class TodoCreate(Wire):
 
 class TodoUpdate(Wire):
     title: Name | None = None
-    description: Text | None = None
+    description: str | None = None
     agentId: HelpdeskId | None = None
     creatorId: DocId | None = None
     status: TodoStatus | None = None

@@ -21,12 +21,6 @@ def scoped(model: Any, account_id: str) -> ColumnElement[bool]:
 Lock = Literal["update", "no key update"] | None
 
 
-def storable(value: str) -> bool:
-    """False for a string no row can hold (PostgreSQL text cannot store NUL; comparing with one is
-    an error there): a lookup by such a value finds nothing without asking the database."""
-    return "\x00" not in value
-
-
 # tickets
 
 
@@ -35,8 +29,6 @@ async def get_ticket(
 ) -> Ticket | None:
     """The ticket; `lock` holds its row until the transaction ends (PostgreSQL; SQLite runs one
     writer at a time anyway): "update" before deleting it, "no key update" before changing it."""
-    if not storable(ticket_id):
-        return None
     stmt = select(Ticket).where(scoped(Ticket, account_id), Ticket.ticket_id == ticket_id)
     if lock == "update":
         stmt = stmt.with_for_update()
@@ -46,8 +38,6 @@ async def get_ticket(
 
 
 async def ticket_exists(session: AsyncSession, *, account_id: str, ticket_id: str) -> bool:
-    if not storable(ticket_id):
-        return False
     stmt = select(Ticket.id).where(scoped(Ticket, account_id), Ticket.ticket_id == ticket_id)
     return (await session.execute(stmt)).first() is not None
 
@@ -55,10 +45,9 @@ async def ticket_exists(session: AsyncSession, *, account_id: str, ticket_id: st
 async def get_tickets(
     session: AsyncSession, *, account_id: str, ticket_ids: Sequence[str]
 ) -> list[Ticket]:
-    wanted = [t for t in ticket_ids if storable(t)]
-    if not wanted:
+    if not ticket_ids:
         return []
-    stmt = select(Ticket).where(scoped(Ticket, account_id), Ticket.ticket_id.in_(wanted))
+    stmt = select(Ticket).where(scoped(Ticket, account_id), Ticket.ticket_id.in_(ticket_ids))
     return list((await session.execute(stmt)).scalars().all())
 
 
@@ -69,7 +58,7 @@ async def ticket_pks(
 
     The rows are held FOR KEY SHARE (PostgreSQL) until the transaction ends, so a ticket deleted
     meanwhile waits for the comments being added to it instead of failing their insert."""
-    wanted = [t for t in set(ticket_ids) if storable(t)]
+    wanted = list(set(ticket_ids))
     if not wanted:
         return {}
     stmt = (
@@ -91,8 +80,6 @@ async def page_tickets(
     """A page of the account's tickets in id order; `agent_pks` keeps tickets with any of them."""
     where = [scoped(Ticket, account_id)]
     if status is not None:
-        if not storable(status):
-            return 0, []
         where.append(Ticket.status == status)
     if agent_pks is not None:
         on_agent = select(TicketAgent.ticket_pk).where(
@@ -166,7 +153,7 @@ async def attribute_types(
     session: AsyncSession, *, account_id: str, keys: Iterable[str]
 ) -> dict[str, str]:
     """key -> value type, for the keys defined in the account."""
-    wanted = [k for k in set(keys) if storable(k)]
+    wanted = list(set(keys))
     if not wanted:
         return {}
     stmt = select(TicketAttribute.key, TicketAttribute.value_type).where(
@@ -178,8 +165,6 @@ async def attribute_types(
 async def get_attribute(
     session: AsyncSession, *, account_id: str, key: str
 ) -> TicketAttribute | None:
-    if not storable(key):
-        return None
     stmt = select(TicketAttribute).where(
         scoped(TicketAttribute, account_id), TicketAttribute.key == key
     )

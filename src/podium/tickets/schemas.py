@@ -79,31 +79,6 @@ def _tags(value: Any) -> Any:
     return value
 
 
-NUL_MESSAGE = "must not contain NUL characters (\\u0000)"
-
-
-def has_nul(value: Any) -> bool:
-    """True if a string anywhere in `value` holds a NUL, which PostgreSQL text cannot store."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, list):
-        return any(has_nul(v) for v in value)
-    if isinstance(value, dict):
-        return any(has_nul(k) or has_nul(v) for k, v in value.items())
-    return False
-
-
-class NoNul(Wire):
-    """Refuses NUL characters in every field, naming the field (instead of a database error)."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if has_nul(value):
-            raise ValueError(NUL_MESSAGE)
-        return value
-
-
 def _short(limit: int) -> Any:
     def check(value: Any) -> Any:
         if isinstance(value, str) and len(value) > limit:
@@ -136,7 +111,7 @@ _ATTRIBUTES_DOC = (
 )
 
 
-class TicketFields(NoNul):
+class TicketFields(Wire):
     """The fields a ticket is created or updated with (all optional here)."""
 
     type: Short | None = Field(default=None, examples=["custom helpdesk"])
@@ -237,8 +212,7 @@ class TicketDeleted(BaseModel):
 
 
 class CommentCreate(Wire):
-    """A comment. NUL characters are refused by the service (a per-field validator would cost
-    more than the insert on a batch of 500)."""
+    """A comment."""
 
     body: StrictStr = Field(examples=["Hi, can I get some help?"])
     ticket_id: TicketId = Field(examples=["427406478143"])
@@ -328,7 +302,7 @@ def _attribute_key(value: Any) -> Any:
     return value
 
 
-class TicketAttributeCreate(NoNul):
+class TicketAttributeCreate(Wire):
     key: Annotated[StrictStr, BeforeValidator(_attribute_key)] = Field(
         examples=["public_comment_count"], description="The key clients use in `attributes`"
     )

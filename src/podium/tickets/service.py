@@ -20,7 +20,6 @@ from podium.tickets import repository
 from podium.tickets.models import Ticket, TicketAttribute
 from podium.tickets.schemas import (
     CLEARABLE,
-    NUL_MESSAGE,
     CommentCreate,
     TicketAttributeCreate,
     TicketAttributeRead,
@@ -156,8 +155,7 @@ async def list_tickets(
     """A page of the account's tickets in id order, optionally of one agent or one status."""
     agent_pks = None
     if agent_id is not None:
-        # PostgreSQL cannot compare with a NUL; no agent id or email holds one
-        resolved = {} if "\x00" in agent_id else await agents_repository.resolve_refs(
+        resolved = await agents_repository.resolve_refs(
             session, account_id=account_id, refs=[agent_id]
         )
         found = resolved.get(agent_id)
@@ -377,7 +375,6 @@ async def create_comment(
     session: AsyncSession, *, account_id: str, data: CommentCreate
 ) -> dict[str, Any]:
     """Adds a comment to a ticket; 404 if the account has no such ticket."""
-    _check_text(data)
     pks = await repository.ticket_pks(session, account_id=account_id, ticket_ids=[data.ticket_id])
     if data.ticket_id not in pks:
         raise _no_ticket(data.ticket_id)
@@ -391,8 +388,6 @@ async def create_comments(
 ) -> list[dict[str, Any]]:
     """Adds a batch of comments, all or none: 422 naming the index of every comment whose
     ticket the account does not have, and nothing is stored."""
-    for index, comment in enumerate(batch):
-        _check_text(comment, f"batch[{index}].")
     pks = await repository.ticket_pks(
         session, account_id=account_id, ticket_ids=(c.ticket_id for c in batch)
     )
@@ -407,13 +402,6 @@ async def create_comments(
     rows = [_comment_row(account_id, pks[c.ticket_id], c, now) for c in batch]
     await repository.insert_comments(session, rows=rows)
     return [comment_wire(row, c.ticket_id) for row, c in zip(rows, batch, strict=True)]
-
-
-def _check_text(comment: CommentCreate, prefix: str = "") -> None:
-    for field in ("body", "ticket_id", "author_id", "channel"):
-        value = getattr(comment, field)
-        if value is not None and "\x00" in value:
-            raise Invalid.param(prefix + field, NUL_MESSAGE)
 
 
 def _comment_row(
