@@ -1,0 +1,200 @@
+"""Files in a local folder, downloaded through HMAC-signed links that Podium serves itself."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from os import PathLike
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import quote, urlencode, urlsplit
+
+from podium import clock
+from podium.storage.base import (
+    DEFAULT_EXPIRES_IN,
+    BlobNotFound,
+    Chunks,
+    iterate,
+    validate_content_type,
+    validate_expires_in,
+    validate_filename,
+    validate_key,
+)
+
+READ_CHUNK = 1024 * 1024
+WRITE_BUFFER = 1024 * 1024
+
+
+def signing_key(secret: bytes) -> bytes:
+    """A key for download links only, derived from PODIUM_SECRET_KEY, so a signature can never
+    stand in for a token hash (which is keyed by the secret itself)."""
+    return hmac.new(secret, b"podium.storage.download-url.v1", hashlib.sha256).digest()
+
+
+def signature(key: bytes, *, blob_key: str, expires: str, filename: str, content_type: str) -> str:
+    """HMAC-SHA256 (hex) over the key, the expiry, the file name and the content type.
+
+    The fields are joined by newlines, which none of them may contain, so no two different
+    links sign the same message.
+    """
+    message = "\n".join((blob_key, expires, filename, content_type)).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+class LocalStore:
+    """Objects as files under `root` (`<data_dir>/files`), written atomically."""
+
+    def __init__(self, root: Path, base_url: str, secret: bytes):
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("base_url must be an absolute http(s) URL")
+        self.root = Path(root)
+        self.base_url = base_url.rstrip("/")
+        self._key = signing_key(secret)
+
+    def path(self, key: str) -> Path:
+        return self.root / validate_key(key)
+
+    async def put_stream(self, key: str, chunks: Chunks, content_type: str) -> int:
+        target = self.path(key)
+        validate_content_type(content_type)
+        handle, temp = await asyncio.to_thread(self._temp_file, target)
+        size = 0
+        try:
+            buffer = bytearray()
+            async for chunk in iterate(chunks):
+                buffer += chunk
+                size += len(chunk)
+                if len(buffer) >= WRITE_BUFFER:
+                    await asyncio.to_thread(handle.write, bytes(buffer))
+                    buffer.clear()
+            await asyncio.to_thread(_finish, handle, bytes(buffer), temp, target)
+        except BaseException:
+            await asyncio.to_thread(_discard, handle, temp)
+            raise
+        return size
+
+    async def put_file(self, key: str, path: str | PathLike[str], content_type: str) -> int:
+        target = self.path(key)
+        validate_content_type(content_type)
+
+        def copy() -> int:
+            handle, temp = self._temp_file(target)
+            try:
+                with open(path, "rb") as source:
+                    shutil.copyfileobj(source, handle, READ_CHUNK)
+                _finish(handle, b"", temp, target)
+            except BaseException:
+                _discard(handle, temp)
+                raise
+            return target.stat().st_size
+
+        return await asyncio.to_thread(copy)
+
+    async def open(self, key: str) -> AsyncIterator[bytes]:
+        path = self.path(key)
+        try:
+            handle = await asyncio.to_thread(path.open, "rb")
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise BlobNotFound(key) from None
+        return _read(handle)
+
+    async def exists(self, key: str) -> bool:
+        return await asyncio.to_thread(self.path(key).is_file)
+
+    async def delete(self, key: str) -> None:
+        path = self.path(key)
+
+        def remove() -> None:
+            try:
+                path.unlink()
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                return
+            # drop the folders the key created, so the tree holds only live objects
+            parent = path.parent
+            while parent != self.root and self.root in parent.parents:
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break
+                parent = parent.parent
+
+        await asyncio.to_thread(remove)
+
+    def download_url(
+        self,
+        key: str,
+        *,
+        filename: str,
+        content_type: str,
+        expires_in: timedelta = DEFAULT_EXPIRES_IN,
+    ) -> str:
+        validate_key(key)
+        validate_filename(filename)
+        validate_content_type(content_type)
+        # rounded up: a link lives at least `expires_in`
+        expires = str(math.ceil(clock.timestamp()) + validate_expires_in(expires_in))
+        query = urlencode(
+            {
+                "expires": expires,
+                "filename": filename,
+                "content_type": content_type,
+                "signature": signature(
+                    self._key,
+                    blob_key=key,
+                    expires=expires,
+                    filename=filename,
+                    content_type=content_type,
+                ),
+            },
+            quote_via=quote,
+        )
+        return f"{self.base_url}/files/{key}?{query}"
+
+    def verify(
+        self, key: str, *, expires: str, filename: str, content_type: str, given: str
+    ) -> bool:
+        """Whether `given` is this store's signature for these fields (constant-time)."""
+        expected = signature(
+            self._key, blob_key=key, expires=expires, filename=filename, content_type=content_type
+        )
+        return hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))
+
+    def _temp_file(self, target: Path) -> tuple[BinaryIO, Path]:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise ValueError("key is inside another stored object's name") from None
+        if target.is_dir():
+            raise ValueError("key is a folder of other stored objects")
+        # same folder as the target, so the final rename is atomic (one file system)
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        return os.fdopen(fd, "wb"), Path(name)
+
+
+def _finish(handle: BinaryIO, tail: bytes, temp: Path, target: Path) -> None:
+    handle.write(tail)
+    handle.flush()
+    os.fsync(handle.fileno())
+    handle.close()
+    os.replace(temp, target)
+
+
+def _discard(handle: BinaryIO, temp: Path) -> None:
+    handle.close()
+    temp.unlink(missing_ok=True)
+
+
+async def _read(handle: BinaryIO) -> AsyncIterator[bytes]:
+    try:
+        while chunk := await asyncio.to_thread(handle.read, READ_CHUNK):
+            yield chunk
+    finally:
+        handle.close()
