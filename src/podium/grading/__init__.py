@@ -1,0 +1,56 @@
+"""Grading: rubrics, grades, scores, calibrations and grader QA.
+
+`podium.grading.scoring` is the pure scoring engine (no database, no HTTP); see docs/scoring.md.
+"""
+
+from podium.grading.scoring import (
+    NA,
+    Alignment,
+    Answer,
+    Answers,
+    Criterion,
+    CriterionAlignment,
+    CriterionScore,
+    GradeScore,
+    NotApplicable,
+    Option,
+    Rubric,
+    ScoringError,
+    Section,
+    SectionScore,
+    Selection,
+    alignment,
+    default_answers,
+    scale,
+    score,
+    select,
+    validate_answers,
+    validate_rubric,
+    with_defaults,
+)
+
+__all__ = [
+    "NA",
+    "Alignment",
+    "Answer",
+    "Answers",
+    "Criterion",
+    "CriterionAlignment",
+    "CriterionScore",
+    "GradeScore",
+    "NotApplicable",
+    "Option",
+    "Rubric",
+    "ScoringError",
+    "Section",
+    "SectionScore",
+    "Selection",
+    "alignment",
+    "default_answers",
+    "scale",
+    "score",
+    "select",
+    "validate_answers",
+    "validate_rubric",
+    "with_defaults",
+]
