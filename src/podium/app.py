@@ -18,6 +18,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from podium import __version__
 from podium.agents import router as agents_router
+from podium.audit import router as audit_router
 from podium.auth import router as auth_router
 from podium.body_limit import BodyLimitMiddleware
 from podium.coaching import router as coaching_router
@@ -31,6 +32,7 @@ from podium.observability import (
     record_rate_limited,
 )
 from podium.ratelimit import RateLimitMiddleware, make_storage, parse_limits
+from podium.storage.router import router as files_router
 from podium.text_guard import StorableTextMiddleware
 from podium.tickets import router as tickets_router
 
@@ -80,9 +82,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (tickets_router, agents_router, coaching_router):
         app.include_router(module.router, prefix="/api/v1")
-    for module in (auth_router, agents_router, tickets_router, coaching_router):
+    for module in (auth_router, agents_router, tickets_router, coaching_router, audit_router):
         app.include_router(module.ext_router, prefix="/api/podium/v1")
 
+    app.include_router(files_router)  # signed download links, no token
     _add_operational_routes(app)
     _document_errors(app)
 

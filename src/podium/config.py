@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_RATE_LIMITS = "10/second;100/minute"
@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     page_max_count: int = Field(default=1000, ge=1)
     page_default_count: int = Field(default=100, ge=1)
     db_pool_size: int = Field(default=10, ge=1)
+    # blob store for export files and attachments: None picks S3 when s3_bucket is set
+    storage: Literal["local", "s3"] | None = None
+    s3_endpoint_url: str | None = None
+    s3_bucket: str | None = None
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
 
     @field_validator("secret_key")
     @classmethod
@@ -74,6 +81,28 @@ class Settings(BaseSettings):
         if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ValueError("PODIUM_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return value.upper()
+
+    @field_validator("s3_endpoint_url")
+    @classmethod
+    def _s3_endpoint_url_absolute(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("PODIUM_S3_ENDPOINT_URL must look like https://s3.example.com")
+        return value or None
+
+    @model_validator(mode="after")
+    def _storage_complete(self) -> Settings:
+        if self.storage == "s3" and not self.s3_bucket:
+            raise ValueError("PODIUM_STORAGE=s3 needs PODIUM_S3_BUCKET")
+        if bool(self.s3_access_key_id) != bool(self.s3_secret_access_key):
+            raise ValueError(
+                "PODIUM_S3_ACCESS_KEY_ID and PODIUM_S3_SECRET_ACCESS_KEY go together"
+            )
+        return self
+
+    @property
+    def storage_backend(self) -> Literal["local", "s3"]:
+        """The blob store in use: PODIUM_STORAGE, or S3 when a bucket is named."""
+        return self.storage or ("s3" if self.s3_bucket else "local")
 
     @cached_property
     def effective_database_url(self) -> str:

@@ -59,7 +59,7 @@ async def create_agent(
     answer 201 for `POST /tickets`. `email` and `agentId` must be unique in the account (409
     naming the value); an unknown `agentGroupId` is a 422. Emails are stored in lower case.
     """
-    view = await service.create(session, account_id=principal.account_id, data=body)
+    view = await service.create(session, actor=principal.actor, data=body)
     return AgentRead.of(view)
 
 
@@ -79,7 +79,7 @@ async def add_id_to_agent(
     `agentId` in the answer stays the agent's first id; `agentIds` lists all of them.
     """
     view = await service.add_helpdesk_id(
-        session, account_id=principal.account_id, email=body.email, helpdesk_id=body.agentId
+        session, actor=principal.actor, email=body.email, helpdesk_id=body.agentId
     )
     return AgentWithIds.of(view)
 
@@ -90,7 +90,7 @@ async def update_agent_availability(
     """Sets the availability of the agent with `email` (404 when there is none) and answers the
     updated agent. Served at the reference's path and, for symmetry, under `/agents` too."""
     view = await service.set_availability(
-        session, account_id=principal.account_id, email=body.email, available=body.available
+        session, actor=principal.actor, email=body.email, available=body.available
     )
     return AgentWithIds.of(view)
 
@@ -166,7 +166,7 @@ async def update_agent(
     """Changes an agent's `name`, `email` (unique in the account) or `available`. Fields left
     out keep their value. Agents are never deleted: QA data keeps pointing at them; mark one
     unavailable instead."""
-    view = await service.update(session, account_id=principal.account_id, ref=agent_ref, data=body)
+    view = await service.update(session, actor=principal.actor, ref=agent_ref, data=body)
     return AgentDetail.of(view)
 
 
@@ -188,7 +188,7 @@ async def create_agent_group(
     `agentIds` (helpdesk ids, emails or `_id`s). Any unknown agent is a 422 naming it, and
     nothing is created."""
     group, members = await service.create_group(
-        session, account_id=principal.account_id, data=body
+        session, actor=principal.actor, data=body
     )
     return AgentGroupDetail.with_members(group, members)
 
@@ -242,7 +242,7 @@ async def update_agent_group(
 ) -> AgentGroupDetail:
     """Renames an agent group (name unique in the account, else 409)."""
     group, members = await service.rename_group(
-        session, account_id=principal.account_id, group_id=group_id, data=body
+        session, actor=principal.actor, group_id=group_id, data=body
     )
     return AgentGroupDetail.with_members(group, members)
 
@@ -258,7 +258,7 @@ async def delete_agent_group(
     group_id: str, principal: CurrentPrincipal, session: SessionDep
 ) -> Response:
     """Deletes an agent group and its memberships; the agents themselves stay."""
-    await service.delete_group(session, account_id=principal.account_id, group_id=group_id)
+    await service.delete_group(session, actor=principal.actor, group_id=group_id)
     return Response(status_code=204)
 
 
@@ -276,7 +276,7 @@ async def add_agent_group_members(
     unknown agent is a 422 naming it and no one is added. Agents already in the group are left
     as they are. Answers the group with its members."""
     group, members = await service.add_members(
-        session, account_id=principal.account_id, group_id=group_id, refs=body.agentIds
+        session, actor=principal.actor, group_id=group_id, refs=body.agentIds
     )
     return AgentGroupDetail.with_members(group, members)
 
@@ -294,6 +294,6 @@ async def remove_agent_group_member(
     """Removes the agent (a helpdesk id, email or `_id`) from the group; 404 when the group or
     agent is unknown or the agent is not a member."""
     await service.remove_member(
-        session, account_id=principal.account_id, group_id=group_id, ref=agent_ref
+        session, actor=principal.actor, group_id=group_id, ref=agent_ref
     )
     return Response(status_code=204)

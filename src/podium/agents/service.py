@@ -18,6 +18,8 @@ from podium.agents.schemas import (
     AgentUpdate,
     AgentView,
 )
+from podium.audit import service as audit
+from podium.audit.service import Actor
 from podium.errors import Conflict, Invalid, NotFound
 from podium.pagination import PageParams
 
@@ -56,8 +58,9 @@ async def views(
     return [AgentView(a, hids.get(a.id, []), groups.get(a.id, [])) for a in agents]
 
 
-async def create(session: AsyncSession, *, account_id: str, data: AgentCreate) -> AgentView:
+async def create(session: AsyncSession, *, actor: Actor, data: AgentCreate) -> AgentView:
     """Creates an agent with one helpdesk id, in a group if one is named."""
+    account_id = actor.account_id
     group = None
     if data.agentGroupId:  # "" is taken as "no group", as null is
         group = await repository.get_group(
@@ -104,6 +107,15 @@ async def create(session: AsyncSession, *, account_id: str, data: AgentCreate) -
                 "agentGroupId", f"no agent group {group.id!r} in this account"
             ) from exc
         group_ids.append(group.id)
+    in_group = f' in agent group "{group.name}"' if group is not None else ""
+    audit.record(
+        session,
+        actor=actor,
+        item_type=audit.AGENTS,
+        action_type=audit.ADD,
+        description=f'Added agent "{agent.name}" ({agent.email}), agentId "{helpdesk_id}"'
+        f"{in_group}",
+    )
     return AgentView(agent, [helpdesk_id], group_ids)
 
 
@@ -115,9 +127,10 @@ async def _by_email(session: AsyncSession, *, account_id: str, email: str) -> Ag
 
 
 async def add_helpdesk_id(
-    session: AsyncSession, *, account_id: str, email: str, helpdesk_id: str
+    session: AsyncSession, *, actor: Actor, email: str, helpdesk_id: str
 ) -> AgentView:
     """Adds a helpdesk id to the agent with `email`; a no-op if it already holds it."""
+    account_id = actor.account_id
     agent = await _by_email(session, account_id=account_id, email=email)
     owner = await repository.helpdesk_id_owner(
         session, account_id=account_id, helpdesk_id=helpdesk_id
@@ -141,17 +154,38 @@ async def add_helpdesk_id(
             await session.flush()
         except IntegrityError as exc:
             raise _agent_id_taken(helpdesk_id) from exc
+        audit.record(
+            session,
+            actor=actor,
+            item_type=audit.AGENTS,
+            action_type=audit.UPDATE,
+            description=f'Added agentId "{helpdesk_id}" to agent {agent.email}',
+        )
     return await view(session, account_id=account_id, agent=agent)
 
 
 async def set_availability(
-    session: AsyncSession, *, account_id: str, email: str, available: bool
+    session: AsyncSession, *, actor: Actor, email: str, available: bool
 ) -> AgentView:
     """Sets the availability of the agent with `email`."""
+    account_id = actor.account_id
     agent = await _by_email(session, account_id=account_id, email=email)
-    agent.available = available
-    await session.flush()
+    if agent.available != available:
+        agent.available = available
+        await session.flush()
+        _record_availability(session, actor=actor, agent=agent)
     return await view(session, account_id=account_id, agent=agent)
+
+
+def _record_availability(session: AsyncSession, *, actor: Actor, agent: Agent) -> None:
+    state = "available" if agent.available else "unavailable"
+    audit.record(
+        session,
+        actor=actor,
+        item_type=audit.AGENTS,
+        action_type=audit.AVAILABILITY_CHANGE,
+        description=f"Made agent {agent.email} {state}",
+    )
 
 
 async def _find(session: AsyncSession, *, account_id: str, ref: str) -> Agent:
@@ -187,22 +221,38 @@ async def list_page(
 
 
 async def update(
-    session: AsyncSession, *, account_id: str, ref: str, data: AgentUpdate
+    session: AsyncSession, *, actor: Actor, ref: str, data: AgentUpdate
 ) -> AgentView:
-    """Updates an agent's name, email or availability."""
+    """Updates an agent's name, email or availability; the activity log gets an `update` entry
+    for a new name or email and an `availability change` entry for a new availability."""
+    account_id = actor.account_id
     agent = await _find(session, account_id=account_id, ref=ref)
+    changed: list[str] = []
     if data.email is not None and data.email != agent.email:
         if await repository.get_by_email(session, account_id=account_id, email=data.email):
             raise _email_taken(data.email)
+        changed.append(f"email from {agent.email} to {data.email}")
         agent.email = data.email
-    if data.name is not None:
+    if data.name is not None and data.name != agent.name:
+        changed.append(f'name from "{agent.name}" to "{data.name}"')
         agent.name = data.name
+    availability_changed = data.available is not None and data.available != agent.available
     if data.available is not None:
         agent.available = data.available
     try:
         await session.flush()
     except IntegrityError as exc:
         raise _email_taken(agent.email) from exc
+    if changed:
+        audit.record(
+            session,
+            actor=actor,
+            item_type=audit.AGENTS,
+            action_type=audit.UPDATE,
+            description=f"Changed agent {agent.email}: " + ", ".join(changed),
+        )
+    if availability_changed:
+        _record_availability(session, actor=actor, agent=agent)
     return await view(session, account_id=account_id, agent=agent)
 
 
@@ -231,7 +281,8 @@ async def _add_members(
     group: AgentGroup,
     agents: Sequence[Agent],
     touch: bool = True,
-) -> None:
+) -> int:
+    """Adds the agents not yet in the group; returns how many were added."""
     present = await repository.member_pks(
         session, account_id=account_id, group_id=group.id, agent_pks=[a.id for a in agents]
     )
@@ -259,6 +310,7 @@ async def _add_members(
                 "the group's members changed during this request; retry it",
                 [("agentIds", "changed concurrently")],
             ) from exc
+    return len(new)
 
 
 async def _group(session: AsyncSession, *, account_id: str, group_id: str) -> AgentGroup:
@@ -277,9 +329,10 @@ async def group_detail(
 
 
 async def create_group(
-    session: AsyncSession, *, account_id: str, data: AgentGroupCreate
+    session: AsyncSession, *, actor: Actor, data: AgentGroupCreate
 ) -> tuple[AgentGroup, list[AgentView]]:
     """Creates an agent group, with members if given (all of them or none)."""
+    account_id = actor.account_id
     if await repository.get_group_by_name(session, account_id=account_id, name=data.name):
         raise _group_name_taken(data.name)
     agents = await _resolve_members(session, account_id=account_id, refs=data.agentIds)
@@ -289,7 +342,16 @@ async def create_group(
         await session.flush()
     except IntegrityError as exc:
         raise _group_name_taken(data.name) from exc
-    await _add_members(session, account_id=account_id, group=group, agents=agents, touch=False)
+    added = await _add_members(
+        session, account_id=account_id, group=group, agents=agents, touch=False
+    )
+    audit.record(
+        session,
+        actor=actor,
+        item_type=audit.AGENT_GROUPS,
+        action_type=audit.ADD,
+        description=f'Created agent group "{group.name}" with {audit.plural(added, "agent")}',
+    )
     return await group_detail(session, account_id=account_id, group=group)
 
 
@@ -313,41 +375,68 @@ async def list_groups(
 
 
 async def rename_group(
-    session: AsyncSession, *, account_id: str, group_id: str, data: AgentGroupUpdate
+    session: AsyncSession, *, actor: Actor, group_id: str, data: AgentGroupUpdate
 ) -> tuple[AgentGroup, list[AgentView]]:
     """Renames a group."""
+    account_id = actor.account_id
     group = await _group(session, account_id=account_id, group_id=group_id)
     if data.name is not None and data.name != group.name:
         if await repository.get_group_by_name(session, account_id=account_id, name=data.name):
             raise _group_name_taken(data.name)
-        group.name = data.name
+        old_name, group.name = group.name, data.name
         try:
             await session.flush()
         except IntegrityError as exc:
             raise _group_name_taken(data.name) from exc
+        audit.record(
+            session,
+            actor=actor,
+            item_type=audit.AGENT_GROUPS,
+            action_type=audit.UPDATE,
+            description=f'Renamed agent group "{old_name}" to "{group.name}"',
+        )
     return await group_detail(session, account_id=account_id, group=group)
 
 
-async def delete_group(session: AsyncSession, *, account_id: str, group_id: str) -> None:
+async def delete_group(session: AsyncSession, *, actor: Actor, group_id: str) -> None:
     """Deletes a group; its agents stay."""
-    await _group(session, account_id=account_id, group_id=group_id)
+    account_id = actor.account_id
+    group = await _group(session, account_id=account_id, group_id=group_id)
+    name = group.name
     await repository.delete_group(session, account_id=account_id, group_id=group_id)
+    audit.record(
+        session,
+        actor=actor,
+        item_type=audit.AGENT_GROUPS,
+        action_type=audit.DELETE,
+        description=f'Deleted agent group "{name}"',
+    )
 
 
 async def add_members(
-    session: AsyncSession, *, account_id: str, group_id: str, refs: Sequence[str]
+    session: AsyncSession, *, actor: Actor, group_id: str, refs: Sequence[str]
 ) -> tuple[AgentGroup, list[AgentView]]:
     """Adds agents to a group: all of them or, if any is unknown, none."""
+    account_id = actor.account_id
     group = await _group(session, account_id=account_id, group_id=group_id)
     agents = await _resolve_members(session, account_id=account_id, refs=refs)
-    await _add_members(session, account_id=account_id, group=group, agents=agents)
+    added = await _add_members(session, account_id=account_id, group=group, agents=agents)
+    if added:
+        audit.record(
+            session,
+            actor=actor,
+            item_type=audit.AGENT_GROUPS,
+            action_type=audit.MEMBERSHIP_CHANGE,
+            description=f'Added {audit.plural(added, "agent")} to agent group "{group.name}"',
+        )
     return await group_detail(session, account_id=account_id, group=group)
 
 
 async def remove_member(
-    session: AsyncSession, *, account_id: str, group_id: str, ref: str
+    session: AsyncSession, *, actor: Actor, group_id: str, ref: str
 ) -> None:
     """Removes an agent (by helpdesk id, email or `_id`) from a group."""
+    account_id = actor.account_id
     group = await _group(session, account_id=account_id, group_id=group_id)
     agent = await _find(session, account_id=account_id, ref=ref)
     removed = await repository.remove_member(
@@ -356,3 +445,10 @@ async def remove_member(
     if not removed:
         raise NotFound(f"agent {ref!r} is not a member of agent group {group_id!r}")
     group.updated_at = clock.now()
+    audit.record(
+        session,
+        actor=actor,
+        item_type=audit.AGENT_GROUPS,
+        action_type=audit.MEMBERSHIP_CHANGE,
+        description=f'Removed agent {agent.email} from agent group "{group.name}"',
+    )

@@ -24,7 +24,10 @@ async def current_principal(
         # exports accept `apiToken` in the JSON body, for backward compatibility
         token = request.scope.get("state", {}).get("body_api_token")
     principal = await service.authenticate(
-        session, token=token, secret=request.app.state.settings.effective_secret_key
+        session,
+        token=token,
+        secret=request.app.state.settings.effective_secret_key,
+        ip=request.client.host if request.client else None,
     )
     request.scope.setdefault("state", {})["token_id"] = principal.token_id
     return principal

@@ -24,9 +24,17 @@ async def list_accounts(session: AsyncSession) -> Sequence[Account]:
     return (await session.execute(select(Account).order_by(Account.name))).scalars().all()
 
 
-async def get_token_by_hash(session: AsyncSession, *, token_hash: str) -> ApiToken | None:
-    stmt = select(ApiToken).where(ApiToken.token_hash == token_hash)
-    return (await session.execute(stmt)).scalar_one_or_none()
+async def get_token_and_email_by_hash(
+    session: AsyncSession, *, token_hash: str
+) -> tuple[ApiToken, str | None] | None:
+    """The token with this hash and the email of its user (None for a token of no user)."""
+    stmt = (
+        select(ApiToken, User.email)
+        .outerjoin(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == token_hash)
+    )
+    found = (await session.execute(stmt)).one_or_none()
+    return (found[0], found[1]) if found is not None else None
 
 
 async def get_token(session: AsyncSession, *, account_id: str, token_id: str) -> ApiToken | None:

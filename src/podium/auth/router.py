@@ -40,7 +40,7 @@ async def create_user(
     """Creates a user with a role: `admin`, `limitedAdmin`, `manager`, `grader`, `agent` or
     `limited_agent` (MaestroQA's role strings). The email is unique in the account (409) and is
     stored in lower case."""
-    user = await service.create_user(session, account_id=principal.account_id, data=body)
+    user = await service.create_user(session, actor=principal.actor, data=body)
     return UserRead.of(user)
 
 
@@ -94,6 +94,6 @@ async def update_user(
     """Changes a user's `name`, `role` or `active`. There is no delete: `"active": false` is how
     a user is removed, and the grades, coaching and activity that point at them stay intact."""
     user = await service.update_user(
-        session, account_id=principal.account_id, user_id=user_id, data=body
+        session, actor=principal.actor, user_id=user_id, data=body
     )
     return UserRead.of(user)

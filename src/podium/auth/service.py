@@ -10,6 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium import clock, ids
+from podium.audit import service as audit
+from podium.audit.service import Actor
 from podium.auth import repository
 from podium.auth.models import Account, ApiToken, User
 from podium.auth.schemas import UserCreate, UserUpdate
@@ -23,11 +25,25 @@ LAST_USED_RESOLUTION = timedelta(seconds=60)
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: an account, through one of its tokens."""
+    """Who is calling: an account, through one of its tokens, from an address."""
 
     account_id: str
     token_id: str
     user_id: str | None
+    # the token's user's email, or "API token <hint>…" for a token of no user
+    label: str = ""
+    ip: str | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """The caller as the activity log names it."""
+        return Actor(
+            account_id=self.account_id,
+            user_id=self.user_id,
+            token_id=self.token_id,
+            label=self.label,
+            ip=self.ip,
+        )
 
 
 async def create_account(session: AsyncSession, *, name: str) -> Account:
@@ -59,8 +75,10 @@ async def create_token(
     name: str = "",
     ttl: timedelta | None = timedelta(days=90),
     user_id: str | None = None,
+    actor: Actor | None = None,
 ) -> tuple[ApiToken, str]:
-    """Creates a token; returns the row and the token itself, which is never stored."""
+    """Creates a token; returns the row and the token itself, which is never stored. With an
+    `actor`, the activity log records it."""
     token = ids.new_token()
     now = clock.now()
     row = ApiToken(
@@ -74,6 +92,15 @@ async def create_token(
     )
     session.add(row)
     await session.flush()
+    if actor is not None:
+        named = f' "{name}"' if name else ""
+        audit.record(
+            session,
+            actor=actor,
+            item_type=audit.API_TOKENS,
+            action_type=audit.ADD,
+            description=f"Created API token {row.hint}…{named} ({row.id})",
+        )
     return row, token
 
 
@@ -81,24 +108,36 @@ async def list_tokens(session: AsyncSession, *, account_id: str) -> Sequence[Api
     return await repository.list_tokens(session, account_id=account_id)
 
 
-async def deactivate_token(session: AsyncSession, *, account_id: str, token_id: str) -> ApiToken:
-    row = await repository.get_token(session, account_id=account_id, token_id=token_id)
+async def deactivate_token(session: AsyncSession, *, actor: Actor, token_id: str) -> ApiToken:
+    """Deactivates a token (a no-op for a deactivated one); 404 if the account has none."""
+    row = await repository.get_token(session, account_id=actor.account_id, token_id=token_id)
     if row is None:
         raise NotFound(f"no token {token_id!r} in this account")
     if row.deactivated_at is None:
         row.deactivated_at = clock.now()
         await session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            item_type=audit.API_TOKENS,
+            action_type=audit.DEACTIVATE,
+            description=f"Deactivated API token {row.hint}… ({row.id})",
+        )
     return row
 
 
-async def authenticate(session: AsyncSession, *, token: str | None, secret: bytes) -> Principal:
-    """The principal behind `token`; 401 for a missing, unknown, expired or deactivated one."""
+async def authenticate(
+    session: AsyncSession, *, token: str | None, secret: bytes, ip: str | None = None
+) -> Principal:
+    """The principal behind `token` (calling from `ip`); 401 for a missing, unknown, expired or
+    deactivated one."""
     if not token:
         raise Unauthorized("missing API token: send it in the 'apitoken' header")
     if not ids.token_looks_valid(token):
         raise Unauthorized("invalid API token")
     token_hash = hash_token(token, secret)
-    row = await repository.get_token_by_hash(session, token_hash=token_hash)
+    found = await repository.get_token_and_email_by_hash(session, token_hash=token_hash)
+    row, email = found if found is not None else (None, None)
     if row is None or not hashes_match(row.token_hash, token_hash):
         raise Unauthorized("invalid API token")
     now = clock.now()
@@ -108,7 +147,13 @@ async def authenticate(session: AsyncSession, *, token: str | None, secret: byte
         raise Unauthorized("invalid API token: it has expired")
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
         await repository.touch_token(session, token_id=row.id, at=now)
-    return Principal(account_id=row.account_id, token_id=row.id, user_id=row.user_id)
+    return Principal(
+        account_id=row.account_id,
+        token_id=row.id,
+        user_id=row.user_id,
+        label=email or f"API token {row.hint}…",
+        ip=ip,
+    )
 
 
 # --- users (logins of the account: admins, managers, graders, coaches) ---
@@ -120,8 +165,9 @@ def _user_email_taken(email: str) -> Conflict:
     )
 
 
-async def create_user(session: AsyncSession, *, account_id: str, data: UserCreate) -> User:
+async def create_user(session: AsyncSession, *, actor: Actor, data: UserCreate) -> User:
     """Creates a user; 409 if the email is in use in the account."""
+    account_id = actor.account_id
     if await repository.get_user_by_email(session, account_id=account_id, email=data.email):
         raise _user_email_taken(data.email)
     user = User(account_id=account_id, email=data.email, name=data.name, role=data.role)
@@ -130,6 +176,13 @@ async def create_user(session: AsyncSession, *, account_id: str, data: UserCreat
         await session.flush()
     except IntegrityError as exc:
         raise _user_email_taken(data.email) from exc
+    audit.record(
+        session,
+        actor=actor,
+        item_type=audit.USERS,
+        action_type=audit.ADD,
+        description=f"Added user {user.email} with role {user.role}",
+    )
     return user
 
 
@@ -156,13 +209,34 @@ async def list_users(
 
 
 async def update_user(
-    session: AsyncSession, *, account_id: str, user_id: str, data: UserUpdate
+    session: AsyncSession, *, actor: Actor, user_id: str, data: UserUpdate
 ) -> User:
-    """Changes a user's name, role or active flag (deactivating is how a user is removed)."""
-    user = await get_user(session, account_id=account_id, user_id=user_id)
-    for name in ("name", "role", "active"):
-        value = getattr(data, name)
-        if value is not None:
-            setattr(user, name, value)
+    """Changes a user's name, role or active flag (deactivating is how a user is removed); the
+    activity log gets one entry per kind of change."""
+    user = await get_user(session, account_id=actor.account_id, user_id=user_id)
+    changes: list[tuple[str, str]] = []
+    if data.name is not None and data.name != user.name:
+        changes.append(
+            (audit.UPDATE, f'Renamed user {user.email} from "{user.name}" to "{data.name}"')
+        )
+        user.name = data.name
+    if data.role is not None and data.role != user.role:
+        why = f"Changed the role of user {user.email} from {user.role} to {data.role}"
+        changes.append((audit.ROLE_CHANGE, why))
+        user.role = data.role
+    if data.active is not None and data.active != user.active:
+        if data.active:
+            changes.append((audit.ACTIVATE, f"Reactivated user {user.email}"))
+        else:
+            changes.append((audit.DEACTIVATE, f"Deactivated user {user.email}"))
+        user.active = data.active
     await session.flush()
+    for action_type, description in changes:
+        audit.record(
+            session,
+            actor=actor,
+            item_type=audit.USERS,
+            action_type=action_type,
+            description=description,
+        )
     return user

@@ -118,10 +118,19 @@ def account_create(
     name: Annotated[str, typer.Argument(metavar="NAME", help="Account name (unique).")],
 ) -> None:
     """Create an account and print its id."""
+    from podium.audit import service as audit
     from podium.auth import service as auth_service
 
     async def go(session: AsyncSession) -> str:
-        return (await auth_service.create_account(session, name=name)).id
+        account = await auth_service.create_account(session, name=name)
+        audit.record(
+            session,
+            actor=audit.cli_actor(account.id),
+            item_type=audit.ACCOUNTS,
+            action_type=audit.ADD,
+            description=f'Created account "{account.name}"',
+        )
+        return account.id
 
     typer.echo(run_in_session(load_settings(), go))
 
@@ -172,6 +181,7 @@ def token_create(
     ] = False,
 ) -> None:
     """Create an API token and print only the token on stdout (it is shown once)."""
+    from podium.audit import service as audit
     from podium.auth import service as auth_service
     settings = load_settings()
 
@@ -184,6 +194,7 @@ def token_create(
             secret=settings.effective_secret_key,
             name=name,
             ttl=ttl,
+            actor=audit.cli_actor(account_id),
         )
         return token
 
@@ -236,11 +247,14 @@ def token_deactivate(
     account: Annotated[str, typer.Option(help="Account name.")],
 ) -> None:
     """Deactivate a token: it is refused from now on."""
+    from podium.audit import service as audit
     from podium.auth import service as auth_service
 
     async def go(session: AsyncSession) -> None:
         account_id = await _account_id(session, account)
-        await auth_service.deactivate_token(session, account_id=account_id, token_id=token_id)
+        await auth_service.deactivate_token(
+            session, actor=audit.cli_actor(account_id), token_id=token_id
+        )
 
     run_in_session(load_settings(), go)
     err_console.print(f"token {token_id} deactivated")

@@ -276,7 +276,7 @@ async def delete_coaching_session(
 
     Coaching points and to-dos in it remain; the session leaves their `coachingSessionIds`.
     """
-    return await service.delete_coaching_session(session, account_id=principal.account_id, id=id)
+    return await service.delete_coaching_session(session, principal=principal, id=id)
 
 
 @ext_router.post(
@@ -325,7 +325,7 @@ async def delete_coaching_point(
     principal: CurrentPrincipal, session: SessionDep, id: str
 ) -> Deleted:
     """Deletes a coaching point (200 `{"id", "deleted": true}`)."""
-    return await service.delete_coaching_point(session, account_id=principal.account_id, id=id)
+    return await service.delete_coaching_point(session, principal=principal, id=id)
 
 
 @ext_router.post(
@@ -366,4 +366,4 @@ async def update_todo(
 )
 async def delete_todo(principal: CurrentPrincipal, session: SessionDep, id: str) -> Deleted:
     """Deletes a to-do (200 `{"id", "deleted": true}`)."""
-    return await service.delete_todo(session, account_id=principal.account_id, id=id)
+    return await service.delete_todo(session, principal=principal, id=id)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from podium import clock
 from podium.agents import repository as agents_repository
 from podium.agents.models import Agent
+from podium.audit import service as audit
 from podium.auth.service import Principal
 from podium.coaching import repository
 from podium.coaching.models import CoachingPoint, CoachingSession, Todo
@@ -37,6 +38,11 @@ from podium.pagination import PageParams
 from podium.wire import Page
 
 _NOUNS = {CoachingSession: "coaching session", CoachingPoint: "coaching point", Todo: "to-do"}
+_ITEM_TYPES = {
+    CoachingSession: audit.COACHING_SESSIONS,
+    CoachingPoint: audit.COACHING_POINTS,
+    Todo: audit.TODOS,
+}
 
 # wire name -> column, for the fields an update copies as they are
 _SESSION_FIELDS = {
@@ -299,6 +305,25 @@ def _copy(row: Any, body: BaseModel, fields: dict[str, str]) -> None:
             setattr(row, column, getattr(body, wire))
 
 
+def _describe(row: Any) -> str:
+    """`coaching session "Weekly 1:1" (id)`, `to-do "Read the guide" (id)`, `coaching point id`."""
+    title = getattr(row, "name", None) or getattr(row, "title", None)
+    noun = _NOUNS[type(row)]
+    return f'{noun} "{title}" ({row.id})' if title else f"{noun} {row.id}"
+
+
+def _record(
+    session: AsyncSession, *, principal: Principal, model: Any, action_type: str, what: str
+) -> None:
+    audit.record(
+        session,
+        actor=principal.actor,
+        item_type=_ITEM_TYPES[model],
+        action_type=action_type,
+        description=what,
+    )
+
+
 # -- coaching sessions ---------------------------------------------------------------------------
 
 
@@ -322,6 +347,13 @@ async def create_coaching_session(
     )
     _copy(row, data, _SESSION_FIELDS)
     await repository.add(session, row)
+    _record(
+        session,
+        principal=principal,
+        model=CoachingSession,
+        action_type=audit.ADD,
+        what=f"Created {_describe(row)} for agent {row.agent_id}",
+    )
     return await _read_one(session, account_id=account_id, row=row)
 
 
@@ -343,20 +375,41 @@ async def update_coaching_session(
     _copy(row, data, _SESSION_FIELDS)
     row.updated_at = clock.now()
     await session.flush()
+    _record_update(session, principal=principal, row=row, data=data)
     return await _read_one(session, account_id=account_id, row=row)
 
 
-async def delete_coaching_session(session: AsyncSession, *, account_id: str, id: str) -> Deleted:
+def _record_update(session: AsyncSession, *, principal: Principal, row: Any, data: Any) -> None:
+    fields = ", ".join(sorted(data.model_fields_set)) or "nothing"
+    _record(
+        session,
+        principal=principal,
+        model=type(row),
+        action_type=audit.UPDATE,
+        what=f"Updated {_describe(row)}: {fields}",
+    )
+
+
+async def delete_coaching_session(
+    session: AsyncSession, *, principal: Principal, id: str
+) -> Deleted:
     """Deletes a coaching session; points and to-dos stay, without it in coachingSessionIds."""
-    return await _delete(session, model=CoachingSession, account_id=account_id, id=id)
+    return await _delete(session, model=CoachingSession, principal=principal, id=id)
 
 
-async def _delete(session: AsyncSession, *, model: Any, account_id: str, id: str) -> Deleted:
+async def _delete(session: AsyncSession, *, model: Any, principal: Principal, id: str) -> Deleted:
     if not (
         _plausible_id(id)
-        and await repository.delete_one(session, model, account_id=account_id, id=id)
+        and await repository.delete_one(session, model, account_id=principal.account_id, id=id)
     ):
         raise _not_found(model, id)
+    _record(
+        session,
+        principal=principal,
+        model=model,
+        action_type=audit.DELETE,
+        what=f"Deleted {_NOUNS[model]} {id}",
+    )
     return Deleted(id=id)
 
 
@@ -378,6 +431,13 @@ async def _create_linked(
     _copy(row, data, fields)
     await repository.add(session, row)
     await repository.set_session_ids(session, model, id=row.id, session_ids=session_ids)
+    _record(
+        session,
+        principal=principal,
+        model=model,
+        action_type=audit.ADD,
+        what=f"Created {_describe(row)} for agent {row.agent_id}",
+    )
     return await _read_one(session, account_id=account_id, row=row)
 
 
@@ -402,6 +462,7 @@ async def _update_linked(
     _copy(row, data, fields)
     row.updated_at = clock.now()
     await session.flush()
+    _record_update(session, principal=principal, row=row, data=data)
     return await _read_one(session, account_id=account_id, row=row)
 
 
@@ -423,9 +484,11 @@ async def update_coaching_point(
     )
 
 
-async def delete_coaching_point(session: AsyncSession, *, account_id: str, id: str) -> Deleted:
+async def delete_coaching_point(
+    session: AsyncSession, *, principal: Principal, id: str
+) -> Deleted:
     """Deletes a coaching point."""
-    return await _delete(session, model=CoachingPoint, account_id=account_id, id=id)
+    return await _delete(session, model=CoachingPoint, principal=principal, id=id)
 
 
 async def create_todo(
@@ -446,6 +509,6 @@ async def update_todo(
     )
 
 
-async def delete_todo(session: AsyncSession, *, account_id: str, id: str) -> Deleted:
+async def delete_todo(session: AsyncSession, *, principal: Principal, id: str) -> Deleted:
     """Deletes a to-do."""
-    return await _delete(session, model=Todo, account_id=account_id, id=id)
+    return await _delete(session, model=Todo, principal=principal, id=id)

@@ -1,10 +1,11 @@
 """Fill an account with demo data: fast, deterministic, repeatable.
 
-Refilling an account deletes everything it holds except the account itself and its API tokens,
-then writes the seed's rows again, all in one transaction: the same seed gives the same data, and a
-failed refill leaves the previous data in place. Rows go in with bulk inserts (SQLite) or COPY
-(PostgreSQL), chunk by chunk; PostgreSQL's tables are then vacuumed and analysed so the planner
-knows their size and index-only scans can skip the heap.
+Refilling an account deletes everything it holds except the account itself, its API tokens and its
+activity log (which gets one entry per fill), then writes the seed's rows again, all in one
+transaction: the same seed gives the same data, and a failed refill leaves the previous data in
+place. Rows go in with bulk inserts (SQLite) or COPY (PostgreSQL), chunk by chunk; PostgreSQL's
+tables are then vacuumed and analysed so the planner knows their size and index-only scans can
+skip the heap.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.exc import DBAPIError
 
 from podium import clock, models
+from podium.audit import service as audit
 from podium.auth import service as auth_service
 from podium.config import Settings, to_sync_url
 from podium.counts import ListCount
@@ -47,8 +49,8 @@ from podium.errors import Invalid
 from podium.seed.generate import COLUMNS, Chunk, Generator
 from podium.seed.volumes import Volumes
 
-# kept on refill: the account row, and the tokens people already hold for it
-KEPT_TABLES = frozenset({"accounts", "api_tokens"})
+# kept on refill: the account row, the tokens people already hold for it, and its history
+KEPT_TABLES = frozenset({"accounts", "api_tokens", "activity_log"})
 TOKEN_NAME = "podium seed"
 # the lists whose unfiltered totals podium.counts keeps (the coaching repository's)
 COUNTED = ("coaching_sessions", "coaching_points", "todos")
@@ -170,6 +172,16 @@ def _load(
                     if on_rows is not None:
                         on_rows(len(rows))
         _write_list_counts(conn, account_id, result.counts)
+        conn.execute(
+            insert(models.ActivityLog.__table__).values(
+                **audit.entry(
+                    actor=audit.cli_actor(account_id),
+                    item_type=audit.ACCOUNTS,
+                    action_type=audit.SEED,
+                    description=f"Seeded demo data: {result.rows} rows (seed {seed})",
+                )
+            )
+        )
         if rebuild:
             index_started = time.perf_counter()
             conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")

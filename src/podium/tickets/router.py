@@ -69,7 +69,7 @@ async def create_ticket(
     - `first_seen` / `last_seen` default to now; `tags` may also be a list of strings (joined with
       commas); a numeric `ticket_id` is read as a string.
     """
-    return await service.create_ticket(session, account_id=principal.account_id, data=data)
+    return await service.create_ticket(session, actor=principal.actor, data=data)
 
 
 @router.get(
@@ -134,7 +134,7 @@ async def update_ticket(
       in the body is ignored (the ticket keeps its id).
     """
     return await service.update_ticket(
-        session, account_id=principal.account_id, ticket_id=ticket_id, data=data
+        session, actor=principal.actor, ticket_id=ticket_id, data=data
     )
 
 
@@ -151,7 +151,7 @@ async def delete_ticket(
     """Deletes a ticket and its comments. Answers 200 with `{"deleted": true, "ticket_id": ...}`
     (the reference documents only the 200). 404 if unknown; **403** for a ticket synced from a
     helpdesk integration."""
-    await service.delete_ticket(session, account_id=principal.account_id, ticket_id=ticket_id)
+    await service.delete_ticket(session, actor=principal.actor, ticket_id=ticket_id)
     return TicketDeleted(ticket_id=ticket_id)
 
 
@@ -168,7 +168,7 @@ async def create_comment(
     """Adds a comment to a ticket. Answers **200** (nothing shows the real service answers 201)
     with the comment as the reference's example: `body, author_id, role, channel, public, time,
     ticket_id, id`. `public` defaults to true, `time` to now; 404 if the ticket is unknown."""
-    return await service.create_comment(session, account_id=principal.account_id, data=data)
+    return await service.create_comment(session, actor=principal.actor, data=data)
 
 
 @router.post(
@@ -186,7 +186,7 @@ async def create_comments(
     does not have) rejects the whole batch with a 422 naming it, e.g.
     `batch[3].ticket_id: no ticket 'x' in this account`, and nothing is stored."""
     results = await service.create_comments(
-        session, account_id=principal.account_id, batch=data.batch
+        session, actor=principal.actor, batch=data.batch
     )
     # built directly: validating 500 comments again on the way out would cost more than the insert
     return Response(orjson.dumps({"results": results}), media_type="application/json")
@@ -209,7 +209,7 @@ async def create_ticket_attribute(
     """Defines a custom ticket attribute: tickets' `attributes` keep values only for defined keys,
     checked against `valueType` (`string`, `number`, `boolean` or `date`). 409 if the key is
     defined already; `label` defaults to the key."""
-    return await service.create_attribute(session, account_id=principal.account_id, data=data)
+    return await service.create_attribute(session, actor=principal.actor, data=data)
 
 
 @ext_router.get(
@@ -238,7 +238,7 @@ async def delete_ticket_attribute(
 ) -> TicketAttributeDeleted:
     """Removes the definition: new values for the key are ignored from now on. Values already
     stored on tickets stay. 404 if the key is not defined."""
-    await service.delete_attribute(session, account_id=principal.account_id, key=key)
+    await service.delete_attribute(session, actor=principal.actor, key=key)
     return TicketAttributeDeleted(key=key)
 
 

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium import clock, ids
 from podium.agents import repository as agents_repository
+from podium.audit import service as audit
+from podium.audit.service import Actor
 from podium.errors import Conflict, Forbidden, Invalid, NotFound
 from podium.pagination import PageParams
 from podium.tickets import repository
@@ -37,10 +39,11 @@ from podium.wire import Page, format_utc, parse_utc
 
 
 async def create_ticket(
-    session: AsyncSession, *, account_id: str, data: TicketCreate
+    session: AsyncSession, *, actor: Actor, data: TicketCreate
 ) -> TicketRead:
     """Creates a ticket; 409 if its ticket_id is in use, 422 for unknown agents or attributes of
     the wrong type."""
+    account_id = actor.account_id
     if await repository.ticket_exists(session, account_id=account_id, ticket_id=data.ticket_id):
         raise _in_use(data.ticket_id)
     agents = await _resolve_agents(session, account_id=account_id, refs=data.agents)
@@ -73,13 +76,15 @@ async def create_ticket(
     except IntegrityError as exc:
         raise _in_use(data.ticket_id) from exc
     await _set_agents(session, account_id=account_id, ticket_pk=ticket.id, agents=agents)
+    _record(session, actor, audit.TICKETS, audit.ADD, f'Created ticket "{ticket.ticket_id}"')
     return _read(ticket, [agent_id for _, agent_id in agents])
 
 
 async def update_ticket(
-    session: AsyncSession, *, account_id: str, ticket_id: str, data: TicketUpdate
+    session: AsyncSession, *, actor: Actor, ticket_id: str, data: TicketUpdate
 ) -> TicketRead:
     """Updates the fields given; 404 for an unknown ticket, 403 for an integration's ticket."""
+    account_id = actor.account_id
     ticket = await _api_ticket(session, account_id=account_id, ticket_id=ticket_id, verb="updated")
     given = data.model_fields_set
     agents = None
@@ -112,13 +117,31 @@ async def update_ticket(
             session, account_id=account_id, ticket_pks=[ticket.id]
         ))[ticket.id]
     await session.flush()
+    fields = ", ".join(sorted(given)) or "nothing"
+    _record(
+        session, actor, audit.TICKETS, audit.UPDATE, f'Updated ticket "{ticket_id}": {fields}'
+    )
     return _read(ticket, shown)
 
 
-async def delete_ticket(session: AsyncSession, *, account_id: str, ticket_id: str) -> None:
+async def delete_ticket(session: AsyncSession, *, actor: Actor, ticket_id: str) -> None:
     """Deletes a ticket with its comments; 404 for an unknown ticket, 403 for an integration's."""
+    account_id = actor.account_id
     ticket = await _api_ticket(session, account_id=account_id, ticket_id=ticket_id, verb="deleted")
     await repository.delete_ticket(session, account_id=account_id, ticket_pk=ticket.id)
+    _record(session, actor, audit.TICKETS, audit.DELETE, f'Deleted ticket "{ticket_id}"')
+
+
+def _record(
+    session: AsyncSession, actor: Actor, item_type: str, action_type: str, description: str
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        item_type=item_type,
+        action_type=action_type,
+        description=description,
+    )
 
 
 async def get_ticket(session: AsyncSession, *, account_id: str, ticket_id: str) -> TicketRead:
@@ -372,22 +395,28 @@ async def _checked_attributes(
 
 
 async def create_comment(
-    session: AsyncSession, *, account_id: str, data: CommentCreate
+    session: AsyncSession, *, actor: Actor, data: CommentCreate
 ) -> dict[str, Any]:
     """Adds a comment to a ticket; 404 if the account has no such ticket."""
+    account_id = actor.account_id
     pks = await repository.ticket_pks(session, account_id=account_id, ticket_ids=[data.ticket_id])
     if data.ticket_id not in pks:
         raise _no_ticket(data.ticket_id)
     row = _comment_row(account_id, pks[data.ticket_id], data, clock.now())
     await repository.insert_comments(session, rows=[row])
+    _record(
+        session, actor, audit.COMMENTS, audit.ADD, f'Added a comment to ticket "{data.ticket_id}"'
+    )
     return comment_wire(row, data.ticket_id)
 
 
 async def create_comments(
-    session: AsyncSession, *, account_id: str, batch: Sequence[CommentCreate]
+    session: AsyncSession, *, actor: Actor, batch: Sequence[CommentCreate]
 ) -> list[dict[str, Any]]:
     """Adds a batch of comments, all or none: 422 naming the index of every comment whose
-    ticket the account does not have, and nothing is stored."""
+    ticket the account does not have, and nothing is stored. The activity log gets one entry
+    for the batch."""
+    account_id = actor.account_id
     pks = await repository.ticket_pks(
         session, account_id=account_id, ticket_ids=(c.ticket_id for c in batch)
     )
@@ -401,6 +430,15 @@ async def create_comments(
     now = clock.now()
     rows = [_comment_row(account_id, pks[c.ticket_id], c, now) for c in batch]
     await repository.insert_comments(session, rows=rows)
+    tickets = audit.plural(len(pks), "ticket")
+    where = f'ticket "{next(iter(pks))}"' if len(pks) == 1 else tickets
+    _record(
+        session,
+        actor,
+        audit.COMMENTS,
+        audit.ADD,
+        f"Added {audit.plural(len(rows), 'comment')} to {where}",
+    )
     return [comment_wire(row, c.ticket_id) for row, c in zip(rows, batch, strict=True)]
 
 
@@ -442,9 +480,10 @@ async def list_timeline(
 
 
 async def create_attribute(
-    session: AsyncSession, *, account_id: str, data: TicketAttributeCreate
+    session: AsyncSession, *, actor: Actor, data: TicketAttributeCreate
 ) -> TicketAttributeRead:
     """Defines a custom ticket attribute; 409 if the key is defined already."""
+    account_id = actor.account_id
     if await repository.get_attribute(session, account_id=account_id, key=data.key) is not None:
         raise _key_in_use(data.key)
     row = TicketAttribute(
@@ -459,6 +498,13 @@ async def create_attribute(
         await session.flush()
     except IntegrityError as exc:
         raise _key_in_use(data.key) from exc
+    _record(
+        session,
+        actor,
+        audit.TICKET_ATTRIBUTES,
+        audit.ADD,
+        f'Defined ticket attribute "{row.key}" ({row.value_type})',
+    )
     return TicketAttributeRead.of(row)
 
 
@@ -475,13 +521,17 @@ async def list_attributes(
     )
 
 
-async def delete_attribute(session: AsyncSession, *, account_id: str, key: str) -> None:
+async def delete_attribute(session: AsyncSession, *, actor: Actor, key: str) -> None:
     """Removes an attribute definition (values stored on tickets stay); 404 if unknown."""
+    account_id = actor.account_id
     row = await repository.get_attribute(session, account_id=account_id, key=key)
     if row is None:
         why = f"no ticket attribute {key!r} in this account"
         raise NotFound(f"key: {why}", [("key", why)])
     await repository.delete_attribute(session, account_id=account_id, attribute_id=row.id)
+    _record(
+        session, actor, audit.TICKET_ATTRIBUTES, audit.DELETE, f'Deleted ticket attribute "{key}"'
+    )
 
 
 def _key_in_use(key: str) -> Conflict:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 04:33:16.519769
+Create Date: 2026-11-28 10:23:14.887438
 """
 
 from __future__ import annotations
@@ -28,6 +28,23 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_accounts')),
     sa.UniqueConstraint('name', name=op.f('uq_accounts_name'))
     )
+    op.create_table('activity_log',
+    sa.Column('created_at', podium.db.UTCDateTime(), nullable=False),
+    sa.Column('actor_user_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=True),
+    sa.Column('actor_token_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=True),
+    sa.Column('actor_label', sa.String(length=400), nullable=False),
+    sa.Column('item_type', sa.String(length=40), nullable=False),
+    sa.Column('action_type', sa.String(length=40), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('ip_address', sa.String(length=64), nullable=True),
+    sa.Column('id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('account_id', sa.String(length=24).with_variant(sa.String(length=24, collation='C'), 'postgresql'), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_activity_log_account_id_accounts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_activity_log'))
+    )
+    with op.batch_alter_table('activity_log', schema=None) as batch_op:
+        batch_op.create_index('ix_activity_log_account_id_created_at_id', ['account_id', 'created_at', 'id'], unique=False)
+
     op.create_table('agent_groups',
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
@@ -345,5 +362,9 @@ def downgrade() -> None:
     op.drop_table('list_counts')
     op.drop_table('agents')
     op.drop_table('agent_groups')
+    with op.batch_alter_table('activity_log', schema=None) as batch_op:
+        batch_op.drop_index('ix_activity_log_account_id_created_at_id')
+
+    op.drop_table('activity_log')
     op.drop_table('accounts')
     # ### end Alembic commands ###

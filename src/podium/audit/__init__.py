@@ -1,0 +1,1 @@
+"""The activity (audit) log: every change, through any door, recorded in its own transaction."""
