@@ -1,6 +1,7 @@
 """Import every domain's tables so the metadata (and Alembic) sees them all."""
 
 from podium.agents.models import Agent, AgentGroup, AgentGroupMember, AgentHelpdeskId
+from podium.audit.models import ActivityLog
 from podium.auth.models import Account, ApiToken, User
 from podium.coaching.models import (
     CoachingPoint,
@@ -11,21 +12,46 @@ from podium.coaching.models import (
 )
 from podium.counts import ListCount
 from podium.db import Base
+from podium.grading.models import (
+    Annotation,
+    Calibration,
+    Grade,
+    GradeAnswer,
+    GradeSection,
+    Rubric,
+    RubricCriterion,
+    RubricFeedbackOption,
+    RubricOption,
+    RubricSection,
+    RubricVersion,
+)
 from podium.tickets.models import Comment, Ticket, TicketAgent, TicketAttribute
 
 __all__ = [
     "Account",
+    "ActivityLog",
     "Agent",
     "AgentGroup",
     "AgentGroupMember",
     "AgentHelpdeskId",
+    "Annotation",
     "ApiToken",
     "Base",
+    "Calibration",
     "CoachingPoint",
     "CoachingPointSession",
     "CoachingSession",
     "Comment",
+    "Grade",
+    "GradeAnswer",
+    "GradeSection",
     "ListCount",
+    "Rubric",
+    "RubricCriterion",
+    "RubricFeedbackOption",
+    "RubricOption",
+    "RubricSection",
+    "RubricVersion",
     "Ticket",
     "TicketAgent",
     "TicketAttribute",

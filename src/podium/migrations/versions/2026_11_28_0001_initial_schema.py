@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 10:23:14.887438
+Create Date: 2026-11-28 10:25:10.430276
 """
 
 from __future__ import annotations
@@ -74,6 +74,25 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_list_counts_account_id_accounts'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('account_id', 'kind', name=op.f('pk_list_counts'))
     )
+    op.create_table('rubrics',
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('weighted', sa.Boolean(), nullable=False),
+    sa.Column('bonus_weighted', sa.Boolean(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('current_version_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=True),
+    sa.Column('current_version', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', podium.db.UTCDateTime(), nullable=True),
+    sa.Column('id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('account_id', sa.String(length=24).with_variant(sa.String(length=24, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('created_at', podium.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', podium.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_rubrics_account_id_accounts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rubrics'))
+    )
+    with op.batch_alter_table('rubrics', schema=None) as batch_op:
+        batch_op.create_index('ix_rubrics_account_id_name', ['account_id', 'name'], unique=False)
+
     op.create_table('ticket_attributes',
     sa.Column('key', sa.String(length=200), nullable=False),
     sa.Column('label', sa.String(length=200), nullable=False),
@@ -167,6 +186,29 @@ def upgrade() -> None:
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.create_index('ix_api_tokens_account_id_created_at', ['account_id', 'created_at'], unique=False)
 
+    op.create_table('calibrations',
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('ticket_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('agent_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('rubric_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('final_calibrator_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=True),
+    sa.Column('scheduled_for', podium.db.UTCDateTime(), nullable=True),
+    sa.Column('deleted_at', podium.db.UTCDateTime(), nullable=True),
+    sa.Column('id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('account_id', sa.String(length=24).with_variant(sa.String(length=24, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('created_at', podium.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', podium.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_calibrations_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['agent_pk'], ['agents.id'], name=op.f('fk_calibrations_agent_pk_agents'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['final_calibrator_pk'], ['users.id'], name=op.f('fk_calibrations_final_calibrator_pk_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['rubric_pk'], ['rubrics.id'], name=op.f('fk_calibrations_rubric_pk_rubrics'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['ticket_pk'], ['tickets.id'], name=op.f('fk_calibrations_ticket_pk_tickets'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calibrations'))
+    )
+    with op.batch_alter_table('calibrations', schema=None) as batch_op:
+        batch_op.create_index('ix_calibrations_account_id_created_at', ['account_id', 'created_at'], unique=False)
+
     op.create_table('coaching_points',
     sa.Column('agent_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
     sa.Column('agent_id', sa.String(length=200), nullable=False),
@@ -243,6 +285,20 @@ def upgrade() -> None:
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.create_index('ix_comments_ticket_pk_time', ['ticket_pk', 'time'], unique=False)
 
+    op.create_table('rubric_versions',
+    sa.Column('rubric_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('weighted', sa.Boolean(), nullable=False),
+    sa.Column('bonus_weighted', sa.Boolean(), nullable=False),
+    sa.Column('created_at', podium.db.UTCDateTime(), nullable=False),
+    sa.Column('id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('account_id', sa.String(length=24).with_variant(sa.String(length=24, collation='C'), 'postgresql'), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_rubric_versions_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['rubric_pk'], ['rubrics.id'], name=op.f('fk_rubric_versions_rubric_pk_rubrics'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rubric_versions')),
+    sa.UniqueConstraint('rubric_pk', 'version', name=op.f('uq_rubric_versions_rubric_pk_version'))
+    )
     op.create_table('ticket_agents',
     sa.Column('ticket_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
@@ -291,6 +347,68 @@ def upgrade() -> None:
     with op.batch_alter_table('coaching_point_sessions', schema=None) as batch_op:
         batch_op.create_index('ix_coaching_point_sessions_session_id', ['session_id'], unique=False)
 
+    op.create_table('grades',
+    sa.Column('rubric_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('version_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('ticket_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('agent_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('agent_id', sa.String(length=200), nullable=False),
+    sa.Column('grader_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=True),
+    sa.Column('grader_email', sa.String(length=320), nullable=False),
+    sa.Column('grade_type', sa.String(length=30), nullable=False),
+    sa.Column('calibration_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=True),
+    sa.Column('target_grade_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=True),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('general_notes', sa.Text(), nullable=False),
+    sa.Column('source', sa.String(length=30), nullable=False),
+    sa.Column('rubric_score', sa.Float(), nullable=True),
+    sa.Column('max_rubric_score', sa.Float(), nullable=False),
+    sa.Column('earned_points', sa.Float(), nullable=True),
+    sa.Column('bonus_score', sa.Float(), nullable=True),
+    sa.Column('auto_failed', sa.Boolean(), nullable=False),
+    sa.Column('alignment_score', sa.Float(), nullable=True),
+    sa.Column('grading_seconds', sa.Integer(), nullable=False),
+    sa.Column('first_started_at', podium.db.UTCDateTime(), nullable=True),
+    sa.Column('first_graded_at', podium.db.UTCDateTime(), nullable=True),
+    sa.Column('submitted_at', podium.db.UTCDateTime(), nullable=True),
+    sa.Column('reported_at', podium.db.UTCDateTime(), nullable=False),
+    sa.Column('created_at', podium.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', podium.db.UTCDateTime(), nullable=False),
+    sa.Column('deleted_at', podium.db.UTCDateTime(), nullable=True),
+    sa.Column('id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('account_id', sa.String(length=24).with_variant(sa.String(length=24, collation='C'), 'postgresql'), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_grades_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['agent_pk'], ['agents.id'], name=op.f('fk_grades_agent_pk_agents'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['calibration_pk'], ['calibrations.id'], name=op.f('fk_grades_calibration_pk_calibrations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['grader_pk'], ['users.id'], name=op.f('fk_grades_grader_pk_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['rubric_pk'], ['rubrics.id'], name=op.f('fk_grades_rubric_pk_rubrics'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['target_grade_pk'], ['grades.id'], name=op.f('fk_grades_target_grade_pk_grades'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['ticket_pk'], ['tickets.id'], name=op.f('fk_grades_ticket_pk_tickets'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_pk'], ['rubric_versions.id'], name=op.f('fk_grades_version_pk_rubric_versions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_grades'))
+    )
+    with op.batch_alter_table('grades', schema=None) as batch_op:
+        batch_op.create_index('ix_grades_account_id_agent_pk_reported_at', ['account_id', 'agent_pk', 'reported_at'], unique=False)
+        batch_op.create_index('ix_grades_account_id_grader_pk_reported_at', ['account_id', 'grader_pk', 'reported_at'], unique=False)
+        batch_op.create_index('ix_grades_account_id_reported_at', ['account_id', 'reported_at'], unique=False)
+        batch_op.create_index('ix_grades_account_id_ticket_pk', ['account_id', 'ticket_pk'], unique=False)
+        batch_op.create_index('ix_grades_account_id_updated_at_id', ['account_id', 'updated_at', 'id'], unique=False)
+        batch_op.create_index('ix_grades_calibration_pk', ['calibration_pk'], unique=False)
+        batch_op.create_index('ix_grades_target_grade_pk', ['target_grade_pk'], unique=False)
+
+    op.create_table('rubric_sections',
+    sa.Column('section_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('weight', sa.Float(), nullable=True),
+    sa.Column('default_answer', sa.String(length=10), nullable=True),
+    sa.Column('version_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('account_id', sa.String(length=24).with_variant(sa.String(length=24, collation='C'), 'postgresql'), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_rubric_sections_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_pk'], ['rubric_versions.id'], name=op.f('fk_rubric_sections_version_pk_rubric_versions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('section_id', 'version_pk', name=op.f('pk_rubric_sections'))
+    )
     op.create_table('todo_sessions',
     sa.Column('todo_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
     sa.Column('session_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
@@ -301,15 +419,139 @@ def upgrade() -> None:
     with op.batch_alter_table('todo_sessions', schema=None) as batch_op:
         batch_op.create_index('ix_todo_sessions_session_id', ['session_id'], unique=False)
 
+    op.create_table('annotations',
+    sa.Column('grade_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('criterion_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=True),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('highlight', sa.Text(), nullable=False),
+    sa.Column('start_word', sa.String(length=200), nullable=False),
+    sa.Column('end_word', sa.String(length=200), nullable=False),
+    sa.Column('start_occurrence', sa.Integer(), nullable=True),
+    sa.Column('end_occurrence', sa.Integer(), nullable=True),
+    sa.Column('recording_timestamp', sa.Float(), nullable=True),
+    sa.Column('feedback', sa.Text(), nullable=False),
+    sa.Column('deleted_at', podium.db.UTCDateTime(), nullable=True),
+    sa.Column('id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('account_id', sa.String(length=24).with_variant(sa.String(length=24, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('created_at', podium.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', podium.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_annotations_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['grade_pk'], ['grades.id'], name=op.f('fk_annotations_grade_pk_grades'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_annotations'))
+    )
+    with op.batch_alter_table('annotations', schema=None) as batch_op:
+        batch_op.create_index('ix_annotations_grade_pk', ['grade_pk'], unique=False)
+
+    op.create_table('grade_answers',
+    sa.Column('grade_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('criterion_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('section_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('option_ids', sa.JSON(), nullable=False),
+    sa.Column('value', sa.Float(), nullable=True),
+    sa.Column('feedback_option_ids', sa.JSON(), nullable=False),
+    sa.Column('answer_label', sa.Text(), nullable=False),
+    sa.Column('feedback_label', sa.Text(), nullable=False),
+    sa.Column('earned', sa.Float(), nullable=True),
+    sa.Column('max_points', sa.Float(), nullable=False),
+    sa.Column('auto_failed', sa.Boolean(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('alignment', sa.Float(), nullable=True),
+    sa.Column('account_id', sa.String(length=24).with_variant(sa.String(length=24, collation='C'), 'postgresql'), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_grade_answers_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['grade_pk'], ['grades.id'], name=op.f('fk_grade_answers_grade_pk_grades'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('grade_pk', 'criterion_id', name=op.f('pk_grade_answers'))
+    )
+    op.create_table('grade_sections',
+    sa.Column('grade_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('section_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('earned', sa.Float(), nullable=True),
+    sa.Column('max_points', sa.Float(), nullable=False),
+    sa.Column('normalized', sa.Float(), nullable=True),
+    sa.Column('weight', sa.Float(), nullable=True),
+    sa.Column('effective_weight', sa.Float(), nullable=True),
+    sa.Column('account_id', sa.String(length=24).with_variant(sa.String(length=24, collation='C'), 'postgresql'), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_grade_sections_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['grade_pk'], ['grades.id'], name=op.f('fk_grade_sections_grade_pk_grades'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('grade_pk', 'section_id', name=op.f('pk_grade_sections'))
+    )
+    op.create_table('rubric_criteria',
+    sa.Column('criterion_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('section_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('min_points', sa.Float(), nullable=False),
+    sa.Column('max_points', sa.Float(), nullable=False),
+    sa.Column('required', sa.Boolean(), nullable=False),
+    sa.Column('feedback_mode', sa.String(length=20), nullable=False),
+    sa.Column('version_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('account_id', sa.String(length=24).with_variant(sa.String(length=24, collation='C'), 'postgresql'), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_rubric_criteria_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_pk', 'section_id'], ['rubric_sections.version_pk', 'rubric_sections.section_id'], name=op.f('fk_rubric_criteria_version_pk_rubric_sections'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_pk'], ['rubric_versions.id'], name=op.f('fk_rubric_criteria_version_pk_rubric_versions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('criterion_id', 'version_pk', name=op.f('pk_rubric_criteria'))
+    )
+    op.create_table('rubric_feedback_options',
+    sa.Column('feedback_option_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('criterion_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('option_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=True),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('label', sa.String(length=500), nullable=False),
+    sa.Column('version_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('account_id', sa.String(length=24).with_variant(sa.String(length=24, collation='C'), 'postgresql'), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_rubric_feedback_options_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_pk', 'criterion_id'], ['rubric_criteria.version_pk', 'rubric_criteria.criterion_id'], name=op.f('fk_rubric_feedback_options_version_pk_rubric_criteria'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_pk'], ['rubric_versions.id'], name=op.f('fk_rubric_feedback_options_version_pk_rubric_versions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('feedback_option_id', 'version_pk', name=op.f('pk_rubric_feedback_options'))
+    )
+    op.create_table('rubric_options',
+    sa.Column('option_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('criterion_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('label', sa.String(length=500), nullable=False),
+    sa.Column('points', sa.Float(), nullable=True),
+    sa.Column('auto_fail', sa.Boolean(), nullable=False),
+    sa.Column('feedback', sa.String(length=20), nullable=False),
+    sa.Column('version_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('account_id', sa.String(length=24).with_variant(sa.String(length=24, collation='C'), 'postgresql'), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_rubric_options_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_pk', 'criterion_id'], ['rubric_criteria.version_pk', 'rubric_criteria.criterion_id'], name=op.f('fk_rubric_options_version_pk_rubric_criteria'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_pk'], ['rubric_versions.id'], name=op.f('fk_rubric_options_version_pk_rubric_versions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('option_id', 'version_pk', name=op.f('pk_rubric_options'))
+    )
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_table('rubric_options')
+    op.drop_table('rubric_feedback_options')
+    op.drop_table('rubric_criteria')
+    op.drop_table('grade_sections')
+    op.drop_table('grade_answers')
+    with op.batch_alter_table('annotations', schema=None) as batch_op:
+        batch_op.drop_index('ix_annotations_grade_pk')
+
+    op.drop_table('annotations')
     with op.batch_alter_table('todo_sessions', schema=None) as batch_op:
         batch_op.drop_index('ix_todo_sessions_session_id')
 
     op.drop_table('todo_sessions')
+    op.drop_table('rubric_sections')
+    with op.batch_alter_table('grades', schema=None) as batch_op:
+        batch_op.drop_index('ix_grades_target_grade_pk')
+        batch_op.drop_index('ix_grades_calibration_pk')
+        batch_op.drop_index('ix_grades_account_id_updated_at_id')
+        batch_op.drop_index('ix_grades_account_id_ticket_pk')
+        batch_op.drop_index('ix_grades_account_id_reported_at')
+        batch_op.drop_index('ix_grades_account_id_grader_pk_reported_at')
+        batch_op.drop_index('ix_grades_account_id_agent_pk_reported_at')
+
+    op.drop_table('grades')
     with op.batch_alter_table('coaching_point_sessions', schema=None) as batch_op:
         batch_op.drop_index('ix_coaching_point_sessions_session_id')
 
@@ -325,6 +567,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_ticket_agents_agent_pk')
 
     op.drop_table('ticket_agents')
+    op.drop_table('rubric_versions')
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.drop_index('ix_comments_ticket_pk_time')
 
@@ -344,6 +587,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_coaching_points_account_id_agent_pk_id')
 
     op.drop_table('coaching_points')
+    with op.batch_alter_table('calibrations', schema=None) as batch_op:
+        batch_op.drop_index('ix_calibrations_account_id_created_at')
+
+    op.drop_table('calibrations')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index('ix_api_tokens_account_id_created_at')
 
@@ -359,6 +606,10 @@ def downgrade() -> None:
     op.drop_table('users')
     op.drop_table('tickets')
     op.drop_table('ticket_attributes')
+    with op.batch_alter_table('rubrics', schema=None) as batch_op:
+        batch_op.drop_index('ix_rubrics_account_id_name')
+
+    op.drop_table('rubrics')
     op.drop_table('list_counts')
     op.drop_table('agents')
     op.drop_table('agent_groups')
