@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from podium import clock, ids
@@ -25,8 +26,14 @@ class AccountScoped:
         )
 
 
+def _same_as_created(context: DefaultExecutionContext) -> datetime:
+    """A new row's `updated_at` equals its `created_at` (one clock reading, not two)."""
+    created = context.get_current_parameters().get("created_at")
+    return created if created is not None else clock.now()
+
+
 class Timestamps:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime(), default=clock.now, onupdate=clock.now, nullable=False
+        UTCDateTime(), default=_same_as_created, onupdate=clock.now, nullable=False
     )
