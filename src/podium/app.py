@@ -18,13 +18,16 @@ from swagger_ui_bundle import swagger_ui_path
 
 from podium import __version__
 from podium.agents import router as agents_router
+from podium.attachments import router as attachments_router
 from podium.audit import router as audit_router
 from podium.auth import router as auth_router
-from podium.body_limit import BodyLimitMiddleware
 from podium.coaching import router as coaching_router
 from podium.config import Settings
 from podium.db import create_engine, create_sessionmaker
 from podium.errors import ERROR_RESPONSES, ErrorBody, error_response, install_error_handlers
+from podium.exports import router as exports_router
+from podium.grading import router as grading_router
+from podium.jobs.runtime import bind_jobs_engine, start_job_worker
 from podium.observability import (
     RequestContextMiddleware,
     configure_logging,
@@ -32,6 +35,7 @@ from podium.observability import (
     record_rate_limited,
 )
 from podium.ratelimit import RateLimitMiddleware, make_storage, parse_limits
+from podium.storage.router import BodyLimitExceptUploads
 from podium.storage.router import router as files_router
 from podium.text_guard import StorableTextMiddleware
 from podium.tickets import router as tickets_router
@@ -56,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_format, settings.log_level)
     limits = parse_limits(settings.rate_limits)
     engine = create_engine(settings)
+    bind_jobs_engine(engine, settings)
     storage = make_storage(settings.redis_url)
 
     @asynccontextmanager
@@ -64,7 +69,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             from podium.migrations import upgrade
 
             await asyncio.to_thread(upgrade, settings.effective_database_url)
+        job_worker = await start_job_worker(settings, app.state.sessionmaker)
         yield
+        if job_worker is not None:
+            await job_worker.stop()
         await engine.dispose()
 
     app = FastAPI(
@@ -80,9 +88,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = create_sessionmaker(engine)
     install_error_handlers(app)
 
-    for module in (tickets_router, agents_router, coaching_router):
+    for module in (
+        tickets_router,
+        agents_router,
+        coaching_router,
+        exports_router,
+        attachments_router,
+    ):
         app.include_router(module.router, prefix="/api/v1")
-    for module in (auth_router, agents_router, tickets_router, coaching_router, audit_router):
+    for module in (
+        auth_router,
+        agents_router,
+        tickets_router,
+        coaching_router,
+        audit_router,
+        grading_router,
+        exports_router,
+        attachments_router,
+    ):
         app.include_router(module.ext_router, prefix="/api/podium/v1")
 
     app.include_router(files_router)  # signed download links, no token
@@ -93,7 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # (a refused request is not made to send its body), then the body limit, then the text guard
     # (it reads JSON bodies whole, so they must be bounded first)
     app.add_middleware(StorableTextMiddleware)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimitExceptUploads, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         RateLimitMiddleware,
         limits=limits,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from functools import cached_property
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Literal
 
@@ -40,6 +41,24 @@ class Settings(BaseSettings):
     s3_region: str | None = None
     s3_access_key_id: str | None = None
     s3_secret_access_key: SecretStr | None = None
+    # background jobs (see docs/architecture.md, "Jobs"): "auto" runs them on procrastinate
+    # with PostgreSQL and on Podium's own `jobs` table with SQLite
+    jobs_backend: Literal["auto", "embedded", "procrastinate"] = "auto"
+    embedded_worker: bool = True  # each `podium serve` process also runs jobs
+    job_modules: str = ""  # extra task modules to import, comma-separated
+    jobs_concurrency: int = Field(default=2, ge=1, le=100)
+    jobs_lease_seconds: float = Field(default=30.0, gt=0)
+    jobs_heartbeat_seconds: float = Field(default=10.0, gt=0)
+    jobs_poll_seconds: float = Field(default=5.0, gt=0)
+    jobs_shutdown_seconds: float = Field(default=10.0, ge=0)
+    jobs_retention_days: int = Field(default=7, ge=1)
+    # attachments (see docs/attachments.md): the largest file a presigned upload URL accepts;
+    # the largest file, the longest time and the extra networks (comma-separated CIDRs, e.g.
+    # "10.0.0.0/8,127.0.0.1/32") of a fetch from a client's URL
+    attachment_max_upload_bytes: int = Field(default=1024 * 1024 * 1024, ge=1)
+    attachment_fetch_max_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
+    attachment_fetch_timeout_seconds: float = Field(default=300.0, gt=0)
+    attachment_fetch_allow_networks: str = ""
 
     @field_validator("secret_key")
     @classmethod
@@ -75,6 +94,14 @@ class Settings(BaseSettings):
             raise ValueError("PODIUM_REDIS_URL must look like redis://host:6379/0")
         return value or None
 
+    @field_validator("attachment_fetch_allow_networks")
+    @classmethod
+    def _allow_networks_parse(cls, value: str) -> str:
+        from podium.attachments.addresses import parse_networks
+
+        parse_networks(value)  # raises ValueError naming the bad entry
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _log_level_known(cls, value: str) -> str:
@@ -98,6 +125,35 @@ class Settings(BaseSettings):
                 "PODIUM_S3_ACCESS_KEY_ID and PODIUM_S3_SECRET_ACCESS_KEY go together"
             )
         return self
+
+    @model_validator(mode="after")
+    def _jobs_consistent(self) -> Settings:
+        if self.jobs_heartbeat_seconds >= self.jobs_lease_seconds:
+            raise ValueError(
+                "PODIUM_JOBS_HEARTBEAT_SECONDS must be shorter than PODIUM_JOBS_LEASE_SECONDS"
+            )
+        if self.jobs_backend == "procrastinate" and self.is_sqlite:
+            raise ValueError("PODIUM_JOBS_BACKEND=procrastinate needs a PostgreSQL database")
+        return self
+
+    @property
+    def effective_jobs_backend(self) -> Literal["embedded", "procrastinate"]:
+        """PODIUM_JOBS_BACKEND, where "auto" means procrastinate on PostgreSQL."""
+        if self.jobs_backend == "auto":
+            return "embedded" if self.is_sqlite else "procrastinate"
+        return self.jobs_backend
+
+    @property
+    def job_module_list(self) -> tuple[str, ...]:
+        """PODIUM_JOB_MODULES split on commas."""
+        return tuple(m.strip() for m in self.job_modules.split(",") if m.strip())
+
+    @property
+    def attachment_fetch_allowed(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """PODIUM_ATTACHMENT_FETCH_ALLOW_NETWORKS as networks."""
+        from podium.attachments.addresses import parse_networks
+
+        return parse_networks(self.attachment_fetch_allow_networks)
 
     @property
     def storage_backend(self) -> Literal["local", "s3"]:

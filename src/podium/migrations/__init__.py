@@ -26,6 +26,11 @@ def upgrade(database_url: str, revision: str = "head") -> None:
     if sync_url.startswith("sqlite:///"):
         Path(sync_url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(database_url), revision)
+    if sync_url.startswith("postgresql"):
+        # the job queue's tables on PostgreSQL are procrastinate's, versioned by it
+        from podium.jobs import schema
+
+        schema.install(database_url)
 
 
 def current(database_url: str) -> str | None:
