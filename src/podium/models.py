@@ -1,6 +1,7 @@
 """Import every domain's tables so the metadata (and Alembic) sees them all."""
 
 from podium.agents.models import Agent, AgentGroup, AgentGroupMember, AgentHelpdeskId
+from podium.attachments.models import Attachment
 from podium.audit.models import ActivityLog
 from podium.auth.models import Account, ApiToken, User
 from podium.coaching.models import (
@@ -12,6 +13,7 @@ from podium.coaching.models import (
 )
 from podium.counts import ListCount
 from podium.db import Base
+from podium.exports.models import Export
 from podium.grading.models import (
     Annotation,
     Calibration,
@@ -25,6 +27,7 @@ from podium.grading.models import (
     RubricSection,
     RubricVersion,
 )
+from podium.jobs.models import Job
 from podium.tickets.models import Comment, Ticket, TicketAgent, TicketAttribute
 
 __all__ = [
@@ -36,15 +39,18 @@ __all__ = [
     "AgentHelpdeskId",
     "Annotation",
     "ApiToken",
+    "Attachment",
     "Base",
     "Calibration",
     "CoachingPoint",
     "CoachingPointSession",
     "CoachingSession",
     "Comment",
+    "Export",
     "Grade",
     "GradeAnswer",
     "GradeSection",
+    "Job",
     "ListCount",
     "Rubric",
     "RubricCriterion",

@@ -225,3 +225,78 @@ def test_podium_seed_prints_only_a_working_token(settings, server, tmp_path):
     page = _get(server, token, "/todos", count=1).json()
     assert page["totalResults"] == 300
 
+
+
+# --- grading ------------------------------------------------------------------------------------
+
+
+def test_scale_1_grades_tickets_with_every_kind_of_grade(settings, server):
+    result = seed_account(settings, account=_name(), seed=2, with_token=False)
+    counts = result.counts
+    assert (counts["rubrics"], counts["rubric_versions"]) == (3, 4)
+
+    def mapped(table: str) -> list[Any]:
+        return [r._mapping for r in _rows(settings, table, result.account_id)]
+
+    grades = mapped("grades")
+    kinds = Counter(g["grade_type"] for g in grades)
+    assert (kinds["grading"], kinds["grader_qa"], kinds["calibration_final"]) == (200, 16, 6)
+    assert 12 <= kinds["calibration_review"] <= 18
+    agent_qa = [g for g in grades if g["grade_type"] == "grading"]
+    assert Counter(g["state"] for g in agent_qa)["draft"] == 8
+    assert sum(g["deleted_at"] is not None for g in agent_qa) == 4
+    # one grade per graded ticket
+    assert len({g["ticket_pk"] for g in agent_qa}) == 200
+    # both versions of the versioned rubric are used
+    versions = {v["id"]: v for v in mapped("rubric_versions")}
+    assert {versions[g["version_pk"]]["version"] for g in grades} == {1, 2}
+    # every grade has one answer row per criterion of its version
+    criteria = Counter(c["version_pk"] for c in mapped("rubric_criteria"))
+    answers = Counter(a["grade_pk"] for a in mapped("grade_answers"))
+    assert all(answers[g["id"]] == criteria[g["version_pk"]] for g in grades)
+    assert counts["grade_answers"] == sum(answers.values())
+    statuses = Counter(a["status"] for a in mapped("grade_answers"))
+    assert {"scored", "na", "non_scoring", "unanswered"} <= set(statuses)
+    qa = [g for g in grades if g["grade_type"] in ("grader_qa", "calibration_review")]
+    assert all(g["alignment_score"] is not None for g in qa)
+    assert any(g["auto_failed"] for g in grades) or any(
+        g["rubric_score"] is not None and g["rubric_score"] > 100 for g in grades
+    )
+    annotations = mapped("annotations")
+    assert {a["kind"] for a in annotations} == {"text", "audio"}
+    assert sum(t["csat_score"] is not None for t in mapped("tickets")) > 50
+
+
+def test_seeded_scores_are_what_the_api_computes(settings, server):
+    """Every kind of seeded grade, rescored by the API (a PATCH that changes nothing), keeps
+    its scores, section rows, answer rows and alignment."""
+    result = seed_account(settings, account=_name(), seed=4, volumes=SMALL)
+    token = result.token
+    ext = f"{server.url}/api/podium/v1"
+
+    def call(method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        r = httpx.request(method, ext + path, headers={"apitoken": token}, **kwargs)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    listed = call("GET", "/grades", params={"count": 1000, "includeDeleted": "true"})
+    assert listed["totalResults"] == len(_rows(settings, "grades", result.account_id))
+    picked: dict[tuple[str, str], dict[str, Any]] = {}
+    for g in listed["Resources"]:
+        if g["deletedAt"] is None:
+            picked.setdefault((g["gradeType"], g["state"]), g)
+    assert {k[0] for k in picked} == {
+        "grading", "grader_qa", "calibration_review", "calibration_final",
+    }
+    assert ("grading", "draft") in picked
+    volatile = {"updatedAt"}
+    for grade in picked.values():
+        before = call("GET", f"/grades/{grade['id']}")
+        after = call("PATCH", f"/grades/{grade['id']}", json={})
+        assert {k: v for k, v in after.items() if k not in volatile} == {
+            k: v for k, v in before.items() if k not in volatile
+        }, grade["gradeType"]
+    rubrics = call("GET", "/rubrics")
+    assert [r["name"] for r in sorted(rubrics["Resources"], key=lambda r: r["name"])] == [
+        "Chat QA", "Phone QA", "Support Quality",
+    ]

@@ -30,6 +30,11 @@ ITEM_TYPES = ", ".join(
         service.TODOS,
         service.API_TOKENS,
         service.ACCOUNTS,
+        service.RUBRIC,
+        service.SCORES,
+        service.CALIBRATIONS,
+        service.EXPORTS,
+        service.ATTACHMENTS,
     )
 )
 ACTION_TYPES = ", ".join(
@@ -44,6 +49,8 @@ ACTION_TYPES = ", ".join(
         service.ACTIVATE,
         service.DEACTIVATE,
         service.SEED,
+        service.SUBMIT,
+        service.START_GRADING,
     )
 )
 

@@ -30,6 +30,11 @@ COACHING_POINTS = "Coaching Points"
 TODOS = "To-dos"
 API_TOKENS = "API Tokens"
 ACCOUNTS = "Accounts"
+RUBRIC = "Rubric"
+SCORES = "Scores"
+CALIBRATIONS = "Calibrations"
+EXPORTS = "Exports"
+ATTACHMENTS = "Attachments"
 
 # action types
 ADD = "add"
@@ -41,6 +46,8 @@ ROLE_CHANGE = "role change"
 ACTIVATE = "activate"
 DEACTIVATE = "deactivate"
 SEED = "seed"
+SUBMIT = "submit"
+START_GRADING = "start grading"
 
 CLI_LABEL = "cli"
 

@@ -34,6 +34,9 @@ def seed(
 
     Also 400 coaching points and 300 to-dos, all dated in the 6 months before 2026-11-01.
 
+    Grading: 3 rubrics (one with two versions), 200 graded tickets (some drafts, some deleted),
+    16 grader-QA re-grades and 6 calibrations, with ~1,850 answer rows.
+
     Tickets, comments and coaching grow with --scale; users and agents with its square root.
 
     A refill replaces all the account's data (not its tokens): a seed always gives the same data.

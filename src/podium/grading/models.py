@@ -35,6 +35,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -182,6 +183,8 @@ class Calibration(IdPk, AccountScoped, Timestamps, Base):
     agent_pk: Mapped[str] = mapped_column(
         IdString(), ForeignKey("agents.id", ondelete="CASCADE"), nullable=False
     )
+    # the helpdesk agent id the calibration grades are given for (their `agent_id`)
+    agent_id: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     rubric_pk: Mapped[str] = mapped_column(
         IdString(), ForeignKey("rubrics.id", ondelete="CASCADE"), nullable=False
     )
@@ -201,13 +204,29 @@ class Grade(IdPk, AccountScoped, Base):
         # exports select by last-updated time; the id makes the order total
         Index("ix_grades_account_id_updated_at_id", "account_id", "updated_at", "id"),
         Index("ix_grades_account_id_ticket_pk", "account_id", "ticket_pk"),
-        Index("ix_grades_account_id_agent_pk_reported_at", "account_id", "agent_pk", "reported_at"),
-        Index(
-            "ix_grades_account_id_grader_pk_reported_at", "account_id", "grader_pk", "reported_at"
+        # the grade lists (not deleted grades, by reported_at then id), whole and by filter: a
+        # page and its count are read from the index alone
+        *(
+            Index(
+                f"ix_grades_live_account_id_{name}reported_at_id",
+                "account_id",
+                *columns,
+                "reported_at",
+                "id",
+                sqlite_where=text("deleted_at IS NULL"),
+                postgresql_where=text("deleted_at IS NULL"),
+            )
+            for name, columns in (
+                ("", ()),
+                ("agent_pk_", ("agent_pk",)),
+                ("grader_pk_", ("grader_pk",)),
+                ("rubric_pk_", ("rubric_pk",)),
+            )
         ),
-        Index("ix_grades_account_id_reported_at", "account_id", "reported_at"),
         Index("ix_grades_target_grade_pk", "target_grade_pk"),
         Index("ix_grades_calibration_pk", "calibration_pk"),
+        # whether a rubric version is in use (an edit then makes a new version)
+        Index("ix_grades_version_pk", "version_pk"),
     )
 
     rubric_pk: Mapped[str] = mapped_column(
@@ -246,7 +265,8 @@ class Grade(IdPk, AccountScoped, Base):
     earned_points: Mapped[float | None] = mapped_column(Float, nullable=True)
     bonus_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     auto_failed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    # grader QA: alignment with the original grade; calibration review: with the final grade
+    # grader QA: alignment with the original grade; calibration review: with the final grade.
+    # A percentage (0 to 100), like rubric_score; None until both grades are submitted
     alignment_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     grading_seconds: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     first_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -298,7 +318,8 @@ class GradeAnswer(AccountScoped, Base):
     max_points: Mapped[float] = mapped_column(Float, nullable=False, default=0)
     auto_failed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    # grader QA / calibration review: this criterion's alignment (fraction), None when not scored
+    # grader QA / calibration review: this criterion's alignment, a percentage (0 to 100); None
+    # when the criterion carries no points or the grade has no alignment
     alignment: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
@@ -321,4 +342,6 @@ class Annotation(IdPk, AccountScoped, Timestamps, Base):
     end_occurrence: Mapped[int | None] = mapped_column(Integer, nullable=True)
     recording_timestamp: Mapped[float | None] = mapped_column(Float, nullable=True)
     feedback: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # the order the grader made them in, within the grade
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -69,6 +69,58 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "status", "type", "answer_id", "created_at", "updated_at",
     ),
     "todo_sessions": ("todo_id", "session_id"),
+    # grading (podium.seed.grading), in the order foreign keys need
+    "rubrics": (
+        "id", "account_id", "name", "description", "weighted", "bonus_weighted", "active",
+        "current_version_pk", "current_version", "deleted_at", "created_at", "updated_at",
+    ),
+    "rubric_versions": (
+        "id", "account_id", "rubric_pk", "version", "name", "weighted", "bonus_weighted",
+        "created_at",
+    ),
+    "rubric_sections": (
+        "account_id", "version_pk", "section_id", "position", "name", "kind", "weight",
+        "default_answer",
+    ),
+    "rubric_criteria": (
+        "account_id", "version_pk", "criterion_id", "section_id", "position", "text",
+        "description", "kind", "min_points", "max_points", "required", "feedback_mode",
+    ),
+    "rubric_options": (
+        "account_id", "version_pk", "option_id", "criterion_id", "position", "label", "points",
+        "auto_fail", "feedback",
+    ),
+    "rubric_feedback_options": (
+        "account_id", "version_pk", "feedback_option_id", "criterion_id", "option_id",
+        "position", "label",
+    ),
+    "calibrations": (
+        "id", "account_id", "name", "kind", "ticket_pk", "agent_pk", "agent_id", "rubric_pk",
+        "final_calibrator_pk", "scheduled_for", "deleted_at", "created_at", "updated_at",
+    ),
+    "grades": (
+        "id", "account_id", "rubric_pk", "version_pk", "ticket_pk", "agent_pk", "agent_id",
+        "grader_pk", "grader_email", "grade_type", "calibration_pk", "target_grade_pk", "state",
+        "general_notes", "source", "rubric_score", "max_rubric_score", "earned_points",
+        "bonus_score", "auto_failed", "alignment_score", "grading_seconds", "first_started_at",
+        "first_graded_at", "submitted_at", "reported_at", "created_at", "updated_at",
+        "deleted_at",
+    ),
+    "grade_sections": (
+        "account_id", "grade_pk", "section_id", "position", "earned", "max_points", "normalized",
+        "weight", "effective_weight",
+    ),
+    # alignment last: the seed appends it to rows cached per answer pattern
+    "grade_answers": (
+        "account_id", "grade_pk", "criterion_id", "section_id", "position", "status",
+        "option_ids", "value", "feedback_option_ids", "answer_label", "feedback_label", "earned",
+        "max_points", "auto_failed", "comment", "alignment",
+    ),
+    "annotations": (
+        "id", "account_id", "grade_pk", "criterion_id", "kind", "highlight", "start_word",
+        "end_word", "start_occurrence", "end_occurrence", "recording_timestamp", "feedback",
+        "position", "deleted_at", "created_at", "updated_at",
+    ),
 }
 
 Chunk = dict[str, list[tuple[Any, ...]]]
@@ -84,6 +136,7 @@ class Person:
     pk: str
     name: str
     helpdesk_id: str = ""
+    email: str = ""
 
 
 @dataclass
@@ -151,7 +204,7 @@ class Generator:
                 role = "grader"
             name, email = person_name()
             created = self._long_ago(rng)
-            user = Person(new_id(rng), name)
+            user = Person(new_id(rng), name, email=email)
             self.people_.users.append(user)
             if role in ("admin", "manager"):
                 self.people_.coaches.append(user)

@@ -47,6 +47,7 @@ from podium.counts import ListCount
 from podium.db import create_engine, create_sessionmaker
 from podium.errors import Invalid
 from podium.seed.generate import COLUMNS, Chunk, Generator
+from podium.seed.grading import GradingSeed
 from podium.seed.volumes import Volumes
 
 # kept on refill: the account row, the tokens people already hold for it, and its history
@@ -201,7 +202,9 @@ def _chunks(gen: Generator) -> Iterator[Chunk]:
 
     def produce() -> None:
         try:
-            for chunk in itertools.chain([gen.people()], gen.tickets(), gen.coaching()):
+            grading = GradingSeed(gen)
+            parts = [gen.people(), grading.rubrics()]
+            for chunk in itertools.chain(parts, grading.with_grades(gen.tickets()), gen.coaching()):
                 while not stop.is_set():
                     try:
                         ahead.put(chunk, timeout=0.1)

@@ -20,6 +20,14 @@ class Volumes:
     # the share of coaching points and to-dos that belong to a coaching session
     linked_point_share: float = 0.4
     linked_todo_share: float = 0.3
+    # agent-QA grades (one per graded ticket, at most one per ticket), the grader-QA re-grades
+    # of some of them, and calibrations (3 to 4 grades each)
+    grades: int = 200
+    grader_qa: int = 16
+    calibrations: int = 6
+    # the shares of agent-QA grades left as drafts and deleted
+    draft_grade_share: float = 0.04
+    deleted_grade_share: float = 0.02
 
     @classmethod
     def for_scale(cls, scale: int) -> Volumes:
@@ -35,6 +43,9 @@ class Volumes:
             coaching_sessions=200 * scale,
             coaching_points=400 * scale,
             todos=300 * scale,
+            grades=200 * scale,
+            grader_qa=16 * scale,
+            calibrations=6 * scale,
         )
 
     def planned_rows(self) -> int:
@@ -48,6 +59,11 @@ class Volumes:
             + self.todos
             + round(self.coaching_points * self.linked_point_share)
             + round(self.todos * self.linked_todo_share)
+            # a calibration has about 3.4 grades; a grade about 4.3 section rows, 7.7 answer
+            # rows and 0.4 annotations
+            + round(
+                (min(self.grades, self.tickets) + self.grader_qa + 3.4 * self.calibrations) * 13.4
+            )
         )
 
     def as_dict(self) -> dict[str, float]:

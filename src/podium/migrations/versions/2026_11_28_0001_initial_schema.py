@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 10:25:10.430276
+Create Date: 2026-11-28 11:42:01.087122
 """
 
 from __future__ import annotations
@@ -28,6 +28,25 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_accounts')),
     sa.UniqueConstraint('name', name=op.f('uq_accounts_name'))
     )
+    op.create_table('jobs',
+    sa.Column('id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('task_name', sa.String(length=128), nullable=False),
+    sa.Column('args', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('scheduled_at', podium.db.UTCDateTime(), nullable=False),
+    sa.Column('created_at', podium.db.UTCDateTime(), nullable=False),
+    sa.Column('started_at', podium.db.UTCDateTime(), nullable=True),
+    sa.Column('finished_at', podium.db.UTCDateTime(), nullable=True),
+    sa.Column('worker', sa.String(length=200), nullable=True),
+    sa.Column('lease_expires_at', podium.db.UTCDateTime(), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_jobs'))
+    )
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.create_index('ix_jobs_status_lease_expires_at', ['status', 'lease_expires_at'], unique=False)
+        batch_op.create_index('ix_jobs_status_scheduled_at_id', ['status', 'scheduled_at', 'id'], unique=False)
+
     op.create_table('activity_log',
     sa.Column('created_at', podium.db.UTCDateTime(), nullable=False),
     sa.Column('actor_user_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=True),
@@ -67,6 +86,34 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agents')),
     sa.UniqueConstraint('account_id', 'email', name=op.f('uq_agents_account_id_email'))
     )
+    op.create_table('exports',
+    sa.Column('id', sa.String(length=20).with_variant(sa.String(length=20, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('start_date', podium.db.UTCDateTime(), nullable=True),
+    sa.Column('end_date', podium.db.UTCDateTime(), nullable=True),
+    sa.Column('options', sa.JSON(), nullable=False),
+    sa.Column('requested_by', sa.String(length=400), nullable=False),
+    sa.Column('job_id', sa.String(length=64), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('blob_key', sa.String(length=1024), nullable=True),
+    sa.Column('filename', sa.String(length=255), nullable=True),
+    sa.Column('content_type', sa.String(length=100), nullable=True),
+    sa.Column('size_bytes', sa.BigInteger(), nullable=True),
+    sa.Column('row_counts', sa.JSON(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('created_at', podium.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', podium.db.UTCDateTime(), nullable=False),
+    sa.Column('started_at', podium.db.UTCDateTime(), nullable=True),
+    sa.Column('completed_at', podium.db.UTCDateTime(), nullable=True),
+    sa.Column('account_id', sa.String(length=24).with_variant(sa.String(length=24, collation='C'), 'postgresql'), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_exports_account_id_accounts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_exports'))
+    )
+    with op.batch_alter_table('exports', schema=None) as batch_op:
+        batch_op.create_index('ix_exports_account_id_id', ['account_id', 'id'], unique=False)
+
     op.create_table('list_counts',
     sa.Column('account_id', sa.String(length=24).with_variant(sa.String(length=24, collation='C'), 'postgresql'), nullable=False),
     sa.Column('kind', sa.String(length=40), nullable=False),
@@ -191,6 +238,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('ticket_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
     sa.Column('agent_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('agent_id', sa.String(length=200), nullable=False),
     sa.Column('rubric_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
     sa.Column('final_calibrator_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=True),
     sa.Column('scheduled_for', podium.db.UTCDateTime(), nullable=True),
@@ -337,6 +385,38 @@ def upgrade() -> None:
         batch_op.create_index('ix_todos_account_id_creator_id_id', ['account_id', 'creator_id', 'id'], unique=False)
         batch_op.create_index('ix_todos_account_id_id', ['account_id', 'id'], unique=False)
 
+    op.create_table('attachments',
+    sa.Column('attachment_id', sa.String(length=255), nullable=False),
+    sa.Column('ticket_pk', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('comment_id', sa.String(length=320), nullable=False),
+    sa.Column('content_type', sa.String(length=255), nullable=False),
+    sa.Column('author_id', sa.String(length=255), nullable=True),
+    sa.Column('public', sa.Boolean(), nullable=False),
+    sa.Column('timestamp', podium.db.UTCDateTime(), nullable=False),
+    sa.Column('source', sa.String(length=10), nullable=False),
+    sa.Column('url', sa.Text(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('job_id', sa.String(length=64), nullable=True),
+    sa.Column('blob_key', sa.String(length=1024), nullable=False),
+    sa.Column('size_bytes', sa.BigInteger(), nullable=True),
+    sa.Column('upload_expires_at', podium.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', podium.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', podium.db.UTCDateTime(), nullable=False),
+    sa.Column('stored_at', podium.db.UTCDateTime(), nullable=True),
+    sa.Column('id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('account_id', sa.String(length=24).with_variant(sa.String(length=24, collation='C'), 'postgresql'), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_attachments_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['comment_id'], ['comments.id'], name=op.f('fk_attachments_comment_id_comments'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['ticket_pk'], ['tickets.id'], name=op.f('fk_attachments_ticket_pk_tickets'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attachments')),
+    sa.UniqueConstraint('account_id', 'ticket_pk', 'attachment_id', name=op.f('uq_attachments_account_id_ticket_pk_attachment_id')),
+    sa.UniqueConstraint('comment_id', name=op.f('uq_attachments_comment_id'))
+    )
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.create_index('ix_attachments_ticket_pk_timestamp', ['ticket_pk', 'timestamp', 'id'], unique=False)
+
     op.create_table('coaching_point_sessions',
     sa.Column('point_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
     sa.Column('session_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
@@ -388,13 +468,15 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_grades'))
     )
     with op.batch_alter_table('grades', schema=None) as batch_op:
-        batch_op.create_index('ix_grades_account_id_agent_pk_reported_at', ['account_id', 'agent_pk', 'reported_at'], unique=False)
-        batch_op.create_index('ix_grades_account_id_grader_pk_reported_at', ['account_id', 'grader_pk', 'reported_at'], unique=False)
-        batch_op.create_index('ix_grades_account_id_reported_at', ['account_id', 'reported_at'], unique=False)
         batch_op.create_index('ix_grades_account_id_ticket_pk', ['account_id', 'ticket_pk'], unique=False)
         batch_op.create_index('ix_grades_account_id_updated_at_id', ['account_id', 'updated_at', 'id'], unique=False)
         batch_op.create_index('ix_grades_calibration_pk', ['calibration_pk'], unique=False)
+        batch_op.create_index('ix_grades_live_account_id_agent_pk_reported_at_id', ['account_id', 'agent_pk', 'reported_at', 'id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_grades_live_account_id_grader_pk_reported_at_id', ['account_id', 'grader_pk', 'reported_at', 'id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_grades_live_account_id_reported_at_id', ['account_id', 'reported_at', 'id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.create_index('ix_grades_live_account_id_rubric_pk_reported_at_id', ['account_id', 'rubric_pk', 'reported_at', 'id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index('ix_grades_target_grade_pk', ['target_grade_pk'], unique=False)
+        batch_op.create_index('ix_grades_version_pk', ['version_pk'], unique=False)
 
     op.create_table('rubric_sections',
     sa.Column('section_id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
@@ -430,6 +512,7 @@ def upgrade() -> None:
     sa.Column('end_occurrence', sa.Integer(), nullable=True),
     sa.Column('recording_timestamp', sa.Float(), nullable=True),
     sa.Column('feedback', sa.Text(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('deleted_at', podium.db.UTCDateTime(), nullable=True),
     sa.Column('id', sa.String(length=17).with_variant(sa.String(length=17, collation='C'), 'postgresql'), nullable=False),
     sa.Column('account_id', sa.String(length=24).with_variant(sa.String(length=24, collation='C'), 'postgresql'), nullable=False),
@@ -543,19 +626,25 @@ def downgrade() -> None:
     op.drop_table('todo_sessions')
     op.drop_table('rubric_sections')
     with op.batch_alter_table('grades', schema=None) as batch_op:
+        batch_op.drop_index('ix_grades_version_pk')
         batch_op.drop_index('ix_grades_target_grade_pk')
+        batch_op.drop_index('ix_grades_live_account_id_rubric_pk_reported_at_id', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_grades_live_account_id_reported_at_id', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_grades_live_account_id_grader_pk_reported_at_id', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index('ix_grades_live_account_id_agent_pk_reported_at_id', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.drop_index('ix_grades_calibration_pk')
         batch_op.drop_index('ix_grades_account_id_updated_at_id')
         batch_op.drop_index('ix_grades_account_id_ticket_pk')
-        batch_op.drop_index('ix_grades_account_id_reported_at')
-        batch_op.drop_index('ix_grades_account_id_grader_pk_reported_at')
-        batch_op.drop_index('ix_grades_account_id_agent_pk_reported_at')
 
     op.drop_table('grades')
     with op.batch_alter_table('coaching_point_sessions', schema=None) as batch_op:
         batch_op.drop_index('ix_coaching_point_sessions_session_id')
 
     op.drop_table('coaching_point_sessions')
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.drop_index('ix_attachments_ticket_pk_timestamp')
+
+    op.drop_table('attachments')
     with op.batch_alter_table('todos', schema=None) as batch_op:
         batch_op.drop_index('ix_todos_account_id_id')
         batch_op.drop_index('ix_todos_account_id_creator_id_id')
@@ -611,11 +700,20 @@ def downgrade() -> None:
 
     op.drop_table('rubrics')
     op.drop_table('list_counts')
+    with op.batch_alter_table('exports', schema=None) as batch_op:
+        batch_op.drop_index('ix_exports_account_id_id')
+
+    op.drop_table('exports')
     op.drop_table('agents')
     op.drop_table('agent_groups')
     with op.batch_alter_table('activity_log', schema=None) as batch_op:
         batch_op.drop_index('ix_activity_log_account_id_created_at_id')
 
     op.drop_table('activity_log')
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.drop_index('ix_jobs_status_scheduled_at_id')
+        batch_op.drop_index('ix_jobs_status_lease_expires_at')
+
+    op.drop_table('jobs')
     op.drop_table('accounts')
     # ### end Alembic commands ###
