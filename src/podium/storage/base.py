@@ -15,6 +15,10 @@ Chunks = AsyncIterator[bytes] | Iterator[bytes]
 MAX_KEY_LENGTH = 1024  # S3's limit, applied to every store so keys move between them
 MAX_EXPIRES_IN = timedelta(days=7)  # the longest a SigV4 presigned URL may live
 DEFAULT_EXPIRES_IN = timedelta(hours=1)
+# presigned uploads live 10 minutes and need this header and value, as MaestroQA's S3 URLs do
+UPLOAD_EXPIRES_IN = timedelta(minutes=10)
+SSE_HEADER = "x-amz-server-side-encryption"
+SSE_ALGORITHM = "AES256"
 
 _KEY = re.compile(r"[A-Za-z0-9._/-]+")
 _CONTENT_TYPE = re.compile(r"[!-~]+/[!-~]+(;[ -~]*)?")
@@ -57,6 +61,24 @@ class BlobStore(Protocol):
         expires_in: timedelta = DEFAULT_EXPIRES_IN,
     ) -> str:
         """An absolute URL anyone can GET (no token) until it expires."""
+        ...
+
+    def upload_url(
+        self,
+        key: str,
+        *,
+        content_type: str,
+        max_bytes: int,
+        expires_in: timedelta = UPLOAD_EXPIRES_IN,
+    ) -> str:
+        """An absolute URL anyone can PUT the object to (no token) until it expires, with this
+        `Content-Type` and `x-amz-server-side-encryption: AES256`; a second PUT replaces it.
+        `max_bytes` is enforced by the local store; a presigned S3 PUT cannot limit the size,
+        so the caller checks `size` afterwards."""
+        ...
+
+    async def size(self, key: str) -> int | None:
+        """The object's size in bytes, or None when no object is stored under `key`."""
         ...
 
 

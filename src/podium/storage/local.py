@@ -19,6 +19,8 @@ from urllib.parse import quote, urlencode, urlsplit
 from podium import clock
 from podium.storage.base import (
     DEFAULT_EXPIRES_IN,
+    SSE_ALGORITHM,
+    UPLOAD_EXPIRES_IN,
     BlobNotFound,
     Chunks,
     iterate,
@@ -30,6 +32,9 @@ from podium.storage.base import (
 
 READ_CHUNK = 1024 * 1024
 WRITE_BUFFER = 1024 * 1024
+# uploads are written in blocks this large: fewer, larger writes, one block written while the
+# next one arrives
+UPLOAD_BLOCK = 4 * 1024 * 1024
 
 
 def signing_key(secret: bytes) -> bytes:
@@ -48,6 +53,33 @@ def signature(key: bytes, *, blob_key: str, expires: str, filename: str, content
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
+class UploadTooLarge(ValueError):
+    """A presigned upload's body is larger than its URL allows."""
+
+    def __init__(self, max_bytes: int):
+        super().__init__(f"the upload is larger than {max_bytes} bytes")
+        self.max_bytes = max_bytes
+
+
+class UploadDigestMismatch(ValueError):
+    """A presigned upload's body does not have the MD5 its Content-MD5 header announced."""
+
+
+def upload_signing_key(secret: bytes) -> bytes:
+    """A key for upload links only: a download link's signature never authorises a PUT."""
+    return hmac.new(secret, b"podium.storage.upload-url.v1", hashlib.sha256).digest()
+
+
+def upload_signature(
+    key: bytes, *, blob_key: str, expires: str, content_type: str, max_bytes: str
+) -> str:
+    """HMAC-SHA256 (hex) over the method, the key, the expiry, the content type and the
+    encryption header the PUT must carry, and the largest body it may send (newline-joined, as
+    for downloads)."""
+    message = "\n".join(("PUT", blob_key, expires, content_type, SSE_ALGORITHM, max_bytes))
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
 class LocalStore:
     """Objects as files under `root` (`<data_dir>/files`), written atomically."""
 
@@ -58,6 +90,7 @@ class LocalStore:
         self.root = Path(root)
         self.base_url = base_url.rstrip("/")
         self._key = signing_key(secret)
+        self._upload_key = upload_signing_key(secret)
 
     def path(self, key: str) -> Path:
         return self.root / validate_key(key)
@@ -166,6 +199,112 @@ class LocalStore:
             self._key, blob_key=key, expires=expires, filename=filename, content_type=content_type
         )
         return hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))
+
+    async def put_upload(
+        self,
+        key: str,
+        chunks: AsyncIterator[bytes],
+        content_type: str,
+        *,
+        max_bytes: int,
+        expected_md5: str | None = None,
+    ) -> int:
+        """`put_stream` for one large request body (a presigned PUT): the chunks are gathered
+        into blocks, and each block is written (and hashed, when an `expected_md5` in hex is
+        given) by a worker thread while the next one arrives, so receiving and writing overlap;
+        at most two blocks are held. Past `max_bytes` it raises UploadTooLarge, and for another
+        MD5 UploadDigestMismatch: then the object under `key` is left as it was. Returns the
+        size."""
+        target = self.path(key)
+        validate_content_type(content_type)
+        handle, temp = await asyncio.to_thread(self._temp_file, target)
+        digest = hashlib.md5(usedforsecurity=False) if expected_md5 is not None else None
+
+        def write(block: bytes) -> None:
+            if digest is not None:
+                digest.update(block)
+            handle.write(block)
+
+        writing: asyncio.Future[None] | None = None
+        size = 0
+        try:
+            pending: list[bytes] = []
+            pending_size = 0
+            async for chunk in chunks:
+                size += len(chunk)
+                if size > max_bytes:
+                    raise UploadTooLarge(max_bytes)
+                pending.append(chunk)
+                pending_size += len(chunk)
+                if pending_size >= UPLOAD_BLOCK:
+                    block = b"".join(pending)
+                    pending.clear()
+                    pending_size = 0
+                    if writing is not None:
+                        await writing
+                    writing = asyncio.ensure_future(asyncio.to_thread(write, block))
+            if writing is not None:
+                await writing
+                writing = None
+            tail = b"".join(pending)
+            if digest is not None:
+                digest.update(tail)
+                if digest.hexdigest() != expected_md5:
+                    raise UploadDigestMismatch()
+            await asyncio.to_thread(_finish, handle, tail, temp, target)
+        except BaseException:
+            if writing is not None:
+                # a thread cannot be stopped mid-write: let it end before the file is closed
+                await asyncio.gather(writing, return_exceptions=True)
+            await asyncio.to_thread(_discard, handle, temp)
+            raise
+        return size
+
+    def upload_url(
+        self,
+        key: str,
+        *,
+        content_type: str,
+        max_bytes: int,
+        expires_in: timedelta = UPLOAD_EXPIRES_IN,
+    ) -> str:
+        """`{base}/files/{key}?expires=&content_type=&max_bytes=&signature=`, for a PUT that
+        Podium serves itself (`PUT /files/{key}`)."""
+        validate_key(key)
+        validate_content_type(content_type)
+        if not isinstance(max_bytes, int) or max_bytes < 0:
+            raise ValueError("max_bytes must be a non-negative integer")
+        expires = str(math.ceil(clock.timestamp()) + validate_expires_in(expires_in))
+        fields = {"expires": expires, "content_type": content_type, "max_bytes": str(max_bytes)}
+        query = urlencode(
+            {**fields, "signature": upload_signature(self._upload_key, blob_key=key, **fields)},
+            quote_via=quote,
+        )
+        return f"{self.base_url}/files/{key}?{query}"
+
+    def verify_upload(
+        self, key: str, *, expires: str, content_type: str, max_bytes: str, given: str
+    ) -> bool:
+        """Whether `given` is this store's upload signature for these fields (constant-time)."""
+        expected = upload_signature(
+            self._upload_key,
+            blob_key=key,
+            expires=expires,
+            content_type=content_type,
+            max_bytes=max_bytes,
+        )
+        return hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))
+
+    async def size(self, key: str) -> int | None:
+        path = self.path(key)
+
+        def stat() -> int | None:
+            try:
+                return path.stat().st_size if path.is_file() else None
+            except OSError:
+                return None
+
+        return await asyncio.to_thread(stat)
 
     def _temp_file(self, target: Path) -> tuple[BinaryIO, Path]:
         try:

@@ -16,6 +16,8 @@ from botocore.exceptions import ClientError
 
 from podium.storage.base import (
     DEFAULT_EXPIRES_IN,
+    SSE_ALGORITHM,
+    UPLOAD_EXPIRES_IN,
     BlobNotFound,
     Chunks,
     content_disposition,
@@ -184,6 +186,44 @@ class S3Store:
             ExpiresIn=validate_expires_in(expires_in),
             HttpMethod="GET",
         )
+
+    def upload_url(
+        self,
+        key: str,
+        *,
+        content_type: str,
+        max_bytes: int,
+        expires_in: timedelta = UPLOAD_EXPIRES_IN,
+    ) -> str:
+        """A presigned PUT (SigV4, query authentication). `Content-Type` and
+        `x-amz-server-side-encryption: AES256` are signed headers: S3 refuses a PUT without
+        them, or with other values, with 403 SignatureDoesNotMatch; after `expires_in` it
+        answers 403 AccessDenied "Request has expired". A presigned PUT cannot bound the body's
+        size (S3 only caps one PUT at 5 GB): `max_bytes` is checked by the caller with `size`
+        once the object is there. Dated by the machine's clock, like `download_url`."""
+        validate_key(key)
+        validate_content_type(content_type)
+        return self.client.generate_presigned_url(
+            "put_object",
+            Params={
+                "Bucket": self.bucket,
+                "Key": key,
+                "ContentType": content_type,
+                "ServerSideEncryption": SSE_ALGORITHM,
+            },
+            ExpiresIn=validate_expires_in(expires_in),
+            HttpMethod="PUT",
+        )
+
+    async def size(self, key: str) -> int | None:
+        validate_key(key)
+        try:
+            response = await self._call("head_object", Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if _code(exc) in _MISSING:
+                return None
+            raise
+        return int(response["ContentLength"])
 
     async def _upload_part(self, key: str, upload_id: str, number: int, data: bytes) -> dict:
         response = await self._call(

@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     StrictStr,
     field_validator,
+    model_serializer,
 )
 
 from podium.tickets.models import ATTRIBUTE_TYPES, Comment, TicketAttribute
@@ -272,14 +273,37 @@ class CommentBatchRead(BaseModel):
     results: list[CommentRead] = Field(description="The comments created, in the order sent")
 
 
+class TimelineAttachment(BaseModel):
+    """The attachment an attachment comment shows."""
+
+    id: str = Field(description="The attachment's `id`")
+    content_type: str
+
+
 class TimelineItem(CommentRead):
     """A comment or an attachment on a ticket's timeline."""
 
     kind: Literal["comment", "attachment"]
+    attachment: TimelineAttachment | None = Field(
+        default=None,
+        description="Only on `kind: attachment`: the attachment's `id` and `content_type`; its "
+        "status, size and download link are at `/tickets/{ticket_id}/attachments/{id}`",
+    )
+
+    @model_serializer(mode="wrap")
+    def _attachment_only_on_attachments(self, handler: Any) -> Any:
+        # a comment keeps exactly the fields it always had
+        data = handler(self)
+        if isinstance(data, dict) and data.get("attachment") is None:
+            data.pop("attachment", None)
+        return data
 
     @classmethod
-    def of(cls, comment: Comment, ticket_id: str) -> TimelineItem:
+    def of(
+        cls, comment: Comment, ticket_id: str, attachment: TimelineAttachment | None = None
+    ) -> TimelineItem:
         return cls(
+            attachment=attachment,
             body=comment.body,
             author_id=comment.author_id,
             role=comment.role,

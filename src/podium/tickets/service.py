@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium import clock, ids
 from podium.agents import repository as agents_repository
+from podium.attachments import repository as attachments_repository
 from podium.audit import service as audit
 from podium.audit.service import Actor
 from podium.errors import Conflict, Forbidden, Invalid, NotFound
@@ -29,6 +30,7 @@ from podium.tickets.schemas import (
     TicketList,
     TicketRead,
     TicketUpdate,
+    TimelineAttachment,
     TimelineItem,
     comment_wire,
     wire_number,
@@ -468,11 +470,20 @@ async def list_timeline(
     total, comments = await repository.page_comments(
         session, account_id=account_id, ticket_pk=ticket.id, page=page
     )
+    attachments = await attachments_repository.by_comment_ids(
+        session,
+        account_id=account_id,
+        comment_ids=[c.id for c in comments if c.kind == "attachment"],
+    )
+    shown = {
+        comment_id: TimelineAttachment(id=a.attachment_id, content_type=a.content_type)
+        for comment_id, a in attachments.items()
+    }
     return Page[TimelineItem](
         startIndex=page.start_index,
         totalResults=total,
         itemsPerPage=len(comments),
-        Resources=[TimelineItem.of(c, ticket.ticket_id) for c in comments],
+        Resources=[TimelineItem.of(c, ticket.ticket_id, shown.get(c.id)) for c in comments],
     )
 
 
