@@ -55,10 +55,20 @@ def _run(
         ), f"{operation.method} {operation.path}: no {mode} case could be generated"
 
 
-def test_every_operation_answers_within_its_spec(openapi, server, api):
-    operations = [result.ok() for result in openapi.get_all_operations()]
-    assert len(operations) > 10
-    assert any(op.path.startswith("/api/v1/") for op in operations)
+# the operations are split into shards (every SHARDS-th operation, sorted by path and method) so
+# that parallel test workers share them; together the shards cover every operation
+SHARDS = 4
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_every_operation_answers_within_its_spec(openapi, server, api, shard):
+    everything = sorted(
+        (result.ok() for result in openapi.get_all_operations()),
+        key=lambda op: (op.path, op.method),
+    )
+    assert len(everything) > 10
+    assert any(op.path.startswith("/api/v1/") for op in everything)
+    operations = everything[shard::SHARDS]
     failures: dict[str, str] = {}
     statuses: list[int] = []
     for operation in operations:
@@ -71,4 +81,4 @@ def test_every_operation_answers_within_its_spec(openapi, server, api):
     assert not failures, f"{len(failures)} operation(s) failed:\n{report}"
     # the token was accepted, and invalid input was generated and refused
     assert sum(200 <= s < 300 for s in statuses) > len(operations)
-    assert 422 in statuses
+    assert any(s == 422 for s in statuses)

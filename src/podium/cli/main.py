@@ -43,6 +43,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
@@ -53,6 +54,19 @@ def main(
     Exit status: 0 done, 1 refused (unknown account, name in use...), 2 bad configuration or
     unreachable database.
     """
+    if ctx.invoked_subcommand not in (None, "api") and not _server_installed():
+        err_console.print(
+            f"[red]error:[/red] `podium {ctx.invoked_subcommand}` needs the server: "
+            "pip install 'podium\\[server]' (this install has the client and `podium api` only)",
+            highlight=False,
+        )
+        raise typer.Exit(2)
+
+
+def _server_installed() -> bool:
+    from importlib.util import find_spec
+
+    return all(find_spec(name) is not None for name in ("fastapi", "sqlalchemy", "uvicorn"))
 
 
 @app.command()
@@ -261,9 +275,15 @@ def token_deactivate(
 
 
 def _register_optional_commands() -> None:
-    from podium.cli import seed
+    from podium.cli import api
 
+    app.add_typer(api.app, name="api")
+    try:
+        from podium.cli import seed, worker
+    except ModuleNotFoundError:  # installed without the `server` extra: `podium api` only
+        return
     app.command("seed")(seed.seed)
+    app.command("worker")(worker.worker)
 
 
 _register_optional_commands()

@@ -1,0 +1,1 @@
+"""The client's implementation: transport, resources, exports, client."""
