@@ -2,7 +2,7 @@
 copy on the same disk, in the same run; and the server's memory while it takes the uploads.
 
     .venv/bin/python bench/uploads.py                 # 50 MB, 7 rounds each
-    .venv/bin/python bench/uploads.py --size-mb 200 --rounds 3 --dir /data/tmp
+    .venv/bin/python bench/uploads.py --size-mb 200 --rounds 3 --dir ./bench-tmp
 
 It starts `podium serve` (SQLite, local store, one process) in a fresh folder, creates an
 account, a ticket and presigned attachments through the API, then times, alternately:
