@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import sys
 import zipfile
 from collections.abc import Callable, Iterator
@@ -408,7 +409,9 @@ def _finish(
             names = [n for n in archive.namelist() if not n.endswith("/")]
             for name in names:
                 target = (out / Path(name).name).resolve()
-                target.write_bytes(archive.read(name))
+                # streamed: one CSV of a large export is hundreds of megabytes
+                with archive.open(name) as source, target.open("wb") as sink:
+                    shutil.copyfileobj(source, sink, 1024 * 1024)
                 typer.echo(str(target))
         path.unlink()
         return
