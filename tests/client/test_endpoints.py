@@ -89,6 +89,28 @@ def test_ticket_lists_and_timelines(client, people):
     assert all(item.kind == "comment" for item in timeline)
 
 
+def test_create_many_sends_500_per_batch_and_sets_bad_comments_aside(client, people):
+    ticket = client.tickets.create(**ticket_fields(people.agent_id)).ticket_id
+    comments = [{"ticket_id": ticket, "body": f"c{n}", "role": "agent"} for n in range(1_001)]
+    comments[600] = {"ticket_id": "no-such-ticket", "body": "lost"}  # the server refuses it
+    comments[1_000] = {"ticket_id": ticket, "body": "x", "role": "robot"}  # the client does
+    seen = []
+    result = client.comments.create_many(comments, on_chunk=seen.append)
+
+    assert [(c.number, c.start, c.size) for c in result.chunks] == [
+        (0, 0, 500), (1, 500, 500), (2, 1_000, 1)
+    ]
+    assert seen == result.chunks
+    # chunk 0 in one request; chunk 1 refused once, then sent again without its bad comment;
+    # chunk 2 refused by the client before sending
+    assert [c.requests for c in result.chunks] == [1, 2, 0]
+    assert [f.index for f in result.failed] == [600, 1_000]
+    assert "ticket_id" in result.failed[0].error.message
+    assert not result.ok and len(result.created) == 999
+    stored = {c.body for c in client.tickets.iter_comments(ticket, page_size=1000)}
+    assert stored == {f"c{n}" for n in range(1_000)} - {"c600"}
+
+
 def test_agents_v1_and_extension(client):
     email = unique("agent-") + "@example.com"
     agent = client.agents.create(
