@@ -158,6 +158,12 @@ def strict_podium(request: pytest.FixtureRequest, podiums: Any) -> Podium:
 
 
 @pytest.fixture
+def s3_podium(request: pytest.FixtureRequest, podiums: Any) -> Podium:
+    """The Podium on the S3 store alone, for what only S3 URLs have."""
+    return _podium(request, podiums, "s3", allow=True)
+
+
+@pytest.fixture
 def api(podium: Podium) -> Api:
     return podium.api()
 

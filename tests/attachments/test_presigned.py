@@ -13,7 +13,7 @@ import base64
 import hashlib
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -22,9 +22,11 @@ import pytest
 import requests
 
 from podium import clock
+from tests.attachments import sigv4
 from tests.attachments.conftest import UPLOAD_MAX_BYTES, Podium, attachment
 from tests.factories import create_agent, create_ticket
 from tests.helpers import Api
+from tests.storage.conftest import CREDENTIALS
 
 MP3 = b"ID3\x03\x00\x00\x00" + bytes(range(256)) * 40
 
@@ -186,7 +188,8 @@ def test_refusals_are_s3_xml_403s(podium: Podium, api: Api, ticket: dict):
     if podium.store == "s3":
         # S3 refuses the PUTs below because these headers are signed; moto does not check
         # signatures, so what is asserted is that they are signed (the values are those given
-        # at creation: the test above stored a file with them)
+        # at creation: the test above stored a file with them), and
+        # test_s3_would_refuse_what_the_local_store_refuses checks the signature as S3 does
         query = parse_qs(urlsplit(url).query)
         assert query["X-Amz-SignedHeaders"] == ["content-type;host;x-amz-server-side-encryption"]
         assert query["X-Amz-Expires"] == ["600"]
@@ -205,6 +208,37 @@ def test_refusals_are_s3_xml_403s(podium: Podium, api: Api, ticket: dict):
         assert s3_error(response) == "SignatureDoesNotMatch", what
     assert "content-type" in cases[0][1].text  # the error says which header
     assert attachment(api, ticket["ticket_id"], "guarded")["status"] == "awaiting_upload"
+
+
+def test_s3_would_refuse_what_the_local_store_refuses(s3_podium: Podium):
+    """The S3 store's URL, checked with SigV4 as S3 checks it (tests/attachments/sigv4.py): the
+    reference's PUT passes; other headers, a changed URL, or a URL past 10 minutes do not."""
+    api = s3_podium.api()
+    ticket = create_ticket(api, [create_agent(api)["agentId"]])
+    url = create(api, ticket["ticket_id"], id="sigv4")["presigned_url"]
+    good = {"Content-Type": "audio/mp3", "x-amz-server-side-encryption": "AES256"}
+    now = datetime.now(UTC)
+
+    def check(url: str = url, headers: dict | None = None, at: datetime = now) -> str | None:
+        headers = good if headers is None else headers
+        return sigv4.refusal("PUT", url, headers, secret_key=CREDENTIALS[1], now=at)
+
+    assert check() is None
+    assert check(at=now + timedelta(minutes=9, seconds=50)) is None
+    assert check(at=now + timedelta(minutes=10, seconds=61)) == "AccessDenied: Request has expired"
+    assert check(url.replace("/attachments/", "/attachmentz/")) == "SignatureDoesNotMatch"
+    assert check(with_query(url, **{"X-Amz-Signature": "0" * 64})) == "SignatureDoesNotMatch"
+    assert check(with_query(url, **{"X-Amz-Expires": "604800"})) == "SignatureDoesNotMatch"
+    assert check(headers={**good, "Content-Type": "audio/mpeg"}) == "SignatureDoesNotMatch"
+    assert check(headers={**good, "x-amz-server-side-encryption": "aws:kms"}) == (
+        "SignatureDoesNotMatch"
+    )
+    assert check(headers={"Content-Type": "audio/mp3"}).startswith("SignatureDoesNotMatch")
+    assert check(headers={"x-amz-server-side-encryption": "AES256"}).startswith(
+        "SignatureDoesNotMatch"
+    )
+    # and S3 takes the reference's PUT (moto stands in for it here)
+    assert put(url, MP3).status_code == 200
 
 
 @pytest.mark.parametrize("change", LOCAL_TAMPERING)
