@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.errors import Invalid
@@ -22,7 +22,7 @@ class PageParams:
         self.start_index = start_index
 
 
-def page_params(
+async def page_params(
     request: Request,
     count: Annotated[
         int | None,
@@ -54,10 +54,14 @@ async def paginate(
     where: Sequence[ColumnElement[bool]],
     page: PageParams,
     total: int | None = None,
+    columns: Select[Any] | None = None,
 ) -> tuple[int, list[Any]]:
     """Returns (total matching rows, the rows of this page in id order).
 
-    Pass `total` when it is known without counting (see podium.counts).
+    Pass `total` when it is known without counting (see podium.counts). The rows are `model`
+    objects, or with `columns` (a select of plain columns from `model`, joins allowed) result
+    rows of those columns: no ORM objects are built for them, which is what a list endpoint
+    serving hundreds of rows per request wants.
     """
     if total is None:
         total = (
@@ -84,9 +88,6 @@ async def paginate(
             .offset(page.start_index)
             .limit(page.count)
         )
-    rows = (
-        (await session.execute(select(model).where(model.id.in_(ids)).order_by(model.id)))
-        .scalars()
-        .all()
-    )
-    return total, list(rows)
+    stmt = (select(model) if columns is None else columns).where(model.id.in_(ids))
+    result = await session.execute(stmt.order_by(model.id))
+    return total, list(result.scalars().all() if columns is None else result.all())

@@ -37,7 +37,7 @@ def link_store(request: Request) -> BlobStore:
     return make_store(settings, base_url=base_url_for(request, settings))
 
 
-def limits(request: Request) -> service.Limits:
+async def limits(request: Request) -> service.Limits:
     settings = request.app.state.settings
     return service.Limits(
         max_upload_bytes=settings.attachment_max_upload_bytes,

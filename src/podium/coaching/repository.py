@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, delete, insert, select
+from sqlalchemy import ColumnElement, DateTime, Select, and_, delete, insert, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium import counts
@@ -27,6 +27,77 @@ M = TypeVar("M", CoachingSession, CoachingPoint, Todo)
 _LINKS: dict[type, tuple[Any, Any]] = {
     CoachingPoint: (CoachingPointSession.point_id, CoachingPointSession.session_id),
     Todo: (TodoSession.todo_id, TodoSession.session_id),
+}
+
+
+def _naive(column: Any) -> Any:
+    """A UTC time column read as the database holds it (naive, UTC): the read shapes turn it
+    into text with `wire.format_naive_utc`, skipping the aware datetime made on the way."""
+    return type_coerce(column, DateTime()).label(column.key)
+
+
+# What the read endpoints return, as plain columns: lists build no ORM objects. A session's agent
+# and coach names come in the same statement (outer joins: a name is never a reason to drop a row).
+SESSION_ROWS: Select[Any] = (
+    select(
+        CoachingSession.id,
+        CoachingSession.name,
+        _naive(CoachingSession.created_at),
+        _naive(CoachingSession.updated_at),
+        CoachingSession.agent_id,
+        Agent.name.label("agent_name"),
+        CoachingSession.coach_id,
+        User.name.label("coach_name"),
+        CoachingSession.creator_id,
+        CoachingSession.agent_notes,
+        CoachingSession.coach_notes,
+        CoachingSession.coach_private_notes,
+        CoachingSession.session_contents,
+        CoachingSession.coaching_template_id,
+        CoachingSession.meeting_format,
+        CoachingSession.agent_confirmed,
+        CoachingSession.coach_confirmed,
+    )
+    .select_from(CoachingSession)
+    .outerjoin(
+        Agent,
+        and_(Agent.id == CoachingSession.agent_pk, Agent.account_id == CoachingSession.account_id),
+    )
+    .outerjoin(
+        User,
+        and_(User.id == CoachingSession.coach_id, User.account_id == CoachingSession.account_id),
+    )
+)
+POINT_ROWS: Select[Any] = select(
+    CoachingPoint.id,
+    _naive(CoachingPoint.created_at),
+    _naive(CoachingPoint.updated_at),
+    CoachingPoint.agent_id,
+    CoachingPoint.creator_id,
+    CoachingPoint.criteria_id,
+    CoachingPoint.rubric_id,
+    CoachingPoint.answer_id,
+    CoachingPoint.type,
+    CoachingPoint.classification,
+    CoachingPoint.coach_notes,
+    CoachingPoint.text_content,
+)
+TODO_ROWS: Select[Any] = select(
+    Todo.id,
+    Todo.title,
+    _naive(Todo.created_at),
+    _naive(Todo.updated_at),
+    Todo.agent_id,
+    Todo.creator_id,
+    Todo.status,
+    Todo.type,
+    Todo.description,
+    Todo.answer_id,
+)
+_ROWS: dict[type, Select[Any]] = {
+    CoachingSession: SESSION_ROWS,
+    CoachingPoint: POINT_ROWS,
+    Todo: TODO_ROWS,
 }
 
 
@@ -60,13 +131,21 @@ async def page_of(
     filters: CoachingFilters,
     agent_pk: str | None,
     page: PageParams,
-) -> tuple[int, list[M]]:
-    """(total matching rows, this page's rows in id order)."""
+) -> tuple[int, list[Any]]:
+    """(total matching rows, this page's read rows in id order: see `SESSION_ROWS`)."""
     where = list_conditions(model, account_id=account_id, filters=filters, agent_pk=agent_pk)
     total = None
     if len(where) == 1:  # the whole account: its count is kept, not counted
         total = await counts.total(session, model=model, account_id=account_id)
-    return await paginate(session, model=model, where=where, page=page, total=total)
+    return await paginate(
+        session, model=model, where=where, page=page, total=total, columns=_ROWS[model]
+    )
+
+
+async def read_row(session: AsyncSession, model: type[M], *, account_id: str, id: str) -> Any:
+    """The read row of one item (see `SESSION_ROWS`), None when the account has no such item."""
+    stmt = _ROWS[model].where(scoped(model, account_id), model.id == id)
+    return (await session.execute(stmt)).one_or_none()
 
 
 async def get(session: AsyncSession, model: type[M], *, account_id: str, id: str) -> M | None:
@@ -100,9 +179,7 @@ async def session_ids_of(
     out: dict[str, list[str]] = {i: [] for i in wanted}
     if not wanted:
         return out
-    stmt = (
-        select(owner, session_col).where(owner.in_(wanted)).order_by(owner, session_col)
-    )
+    stmt = select(owner, session_col).where(owner.in_(wanted)).order_by(owner, session_col)
     for owner_id, session_id in (await session.execute(stmt)).all():
         out[owner_id].append(session_id)
     return out

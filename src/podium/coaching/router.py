@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from podium.auth.dependencies import CurrentPrincipal
 from podium.coaching import service
@@ -29,7 +29,7 @@ from podium.coaching.schemas import (
 from podium.db import SessionDep
 from podium.errors import ERROR_RESPONSES, Invalid
 from podium.pagination import PageDep
-from podium.wire import Page, UtcIn
+from podium.wire import Page, UtcIn, json_response
 
 TAG = "coaching"
 EXT_TAG = "coaching (extension)"
@@ -58,7 +58,7 @@ EndDateQuery = Annotated[
 ]
 
 
-def coaching_filters(
+async def coaching_filters(
     agentId: AgentIdQuery = None,
     creatorId: CreatorIdQuery = None,
     startDate: StartDateQuery = None,
@@ -67,7 +67,7 @@ def coaching_filters(
     return _filters(agentId, creatorId, None, startDate, endDate)
 
 
-def session_filters(
+async def session_filters(
     agentId: AgentIdQuery = None,
     creatorId: CreatorIdQuery = None,
     coachId: CoachIdQuery = None,
@@ -112,15 +112,17 @@ SessionFilters = Annotated[CoachingFilters, Depends(session_filters)]
 )
 async def list_coaching_sessions(
     principal: CurrentPrincipal, session: SessionDep, page: PageDep, filters: SessionFilters
-) -> Page[CoachingSessionRead]:
+) -> Response:
     """Coaching sessions matching every filter given, ordered by id.
 
     `agentId` is a helpdesk agent id; it matches the sessions of the agent holding it, whichever
     of the agent's ids they were made with. An `agentId` no agent holds gives an empty page.
     `startDate` is inclusive and `endDate` exclusive, both on the creation time.
     """
-    return await service.list_coaching_sessions(
-        session, account_id=principal.account_id, filters=filters, page=page
+    return json_response(
+        await service.list_coaching_sessions(
+            session, account_id=principal.account_id, filters=filters, page=page
+        )
     )
 
 
@@ -138,9 +140,11 @@ async def list_coaching_sessions(
 )
 async def get_coaching_session(
     principal: CurrentPrincipal, session: SessionDep, id: str
-) -> CoachingSessionRead:
+) -> Response:
     """One coaching session by id; 404 when this account has none with that id."""
-    return await service.get_coaching_session(session, account_id=principal.account_id, id=id)
+    return json_response(
+        await service.get_coaching_session(session, account_id=principal.account_id, id=id)
+    )
 
 
 @router.get(
@@ -157,15 +161,17 @@ async def get_coaching_session(
 )
 async def list_coaching_points(
     principal: CurrentPrincipal, session: SessionDep, page: PageDep, filters: Filters
-) -> Page[CoachingPointRead]:
+) -> Response:
     """Coaching points matching every filter given, ordered by id.
 
     `agentId` matches the points of the agent holding that helpdesk id (an unknown one gives an
     empty page); `startDate` is inclusive and `endDate` exclusive, both on the creation time.
     `criteriaId`, `rubricId` and `answerId` are always present, `null` when not set.
     """
-    return await service.list_coaching_points(
-        session, account_id=principal.account_id, filters=filters, page=page
+    return json_response(
+        await service.list_coaching_points(
+            session, account_id=principal.account_id, filters=filters, page=page
+        )
     )
 
 
@@ -181,11 +187,11 @@ async def list_coaching_points(
     response_model=CoachingPointRead,
     responses=READ_ERRORS,
 )
-async def get_coaching_point(
-    principal: CurrentPrincipal, session: SessionDep, id: str
-) -> CoachingPointRead:
+async def get_coaching_point(principal: CurrentPrincipal, session: SessionDep, id: str) -> Response:
     """One coaching point by id; 404 when this account has none with that id."""
-    return await service.get_coaching_point(session, account_id=principal.account_id, id=id)
+    return json_response(
+        await service.get_coaching_point(session, account_id=principal.account_id, id=id)
+    )
 
 
 @router.get(
@@ -196,7 +202,7 @@ async def get_coaching_point(
 )
 async def list_todos(
     principal: CurrentPrincipal, session: SessionDep, page: PageDep, filters: Filters
-) -> Page[TodoRead]:
+) -> Response:
     """To-dos matching every filter given, ordered by id.
 
     `agentId` matches the to-dos of the agent holding that helpdesk id (an unknown one gives an
@@ -204,8 +210,10 @@ async def list_todos(
     Every to-do carries `coachingSessionIds` and `answerId` (`null` when not set), though each of
     the reference's examples leaves one of them out.
     """
-    return await service.list_todos(
-        session, account_id=principal.account_id, filters=filters, page=page
+    return json_response(
+        await service.list_todos(
+            session, account_id=principal.account_id, filters=filters, page=page
+        )
     )
 
 
@@ -221,9 +229,9 @@ async def list_todos(
     response_model=TodoRead,
     responses=READ_ERRORS,
 )
-async def get_todo(principal: CurrentPrincipal, session: SessionDep, id: str) -> TodoRead:
+async def get_todo(principal: CurrentPrincipal, session: SessionDep, id: str) -> Response:
     """One to-do by id; 404 when this account has none with that id."""
-    return await service.get_todo(session, account_id=principal.account_id, id=id)
+    return json_response(await service.get_todo(session, account_id=principal.account_id, id=id))
 
 
 # -- extension: writes ---------------------------------------------------------------------------

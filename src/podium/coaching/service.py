@@ -23,19 +23,16 @@ from podium.coaching.models import CoachingPoint, CoachingSession, Todo
 from podium.coaching.schemas import (
     CoachingFilters,
     CoachingPointCreate,
-    CoachingPointRead,
     CoachingPointUpdate,
     CoachingSessionCreate,
-    CoachingSessionRead,
     CoachingSessionUpdate,
     Deleted,
     TodoCreate,
-    TodoRead,
     TodoUpdate,
 )
 from podium.errors import Invalid, NotFound
 from podium.pagination import PageParams
-from podium.wire import Page
+from podium.wire import format_naive_utc
 
 _NOUNS = {CoachingSession: "coaching session", CoachingPoint: "coaching point", Todo: "to-do"}
 _ITEM_TYPES = {
@@ -79,85 +76,98 @@ _NULLABLE = {"coachingTemplateId", "criteriaId", "rubricId", "answerId", "coachN
 # -- reading -------------------------------------------------------------------------------------
 
 
-def _session_read(row: CoachingSession, agents: dict[str, str], users: dict[str, str]) -> Any:
-    return CoachingSessionRead(
-        id=row.id,
-        name=row.name,
-        createdAt=row.created_at,
-        updatedAt=row.updated_at,
-        agentId=row.agent_id,
-        agentName=agents.get(row.agent_pk, ""),
-        coachId=row.coach_id,
-        coachName=users.get(row.coach_id, ""),
-        creatorId=row.creator_id,
-        agentNotes=row.agent_notes,
-        coachNotes=row.coach_notes,
-        coachPrivateNotes=row.coach_private_notes,
-        sessionContents=row.session_contents,
-        coachingTemplateId=row.coaching_template_id,
-        meetingFormat=row.meeting_format,
-        agentConfirmed=row.agent_confirmed,
-        coachConfirmed=row.coach_confirmed,
-    )
+# The read shapes are built as plain dicts, already in wire form (dates as text): a page of a
+# hundred items is encoded straight to JSON, not validated again on the way out. The response
+# models in schemas.py document the same shapes, and the API tests check them against the spec.
 
 
-def _point_read(row: CoachingPoint, session_ids: list[str]) -> Any:
-    return CoachingPointRead(
-        id=row.id,
-        createdAt=row.created_at,
-        updatedAt=row.updated_at,
-        agentId=row.agent_id,
-        creatorId=row.creator_id,
-        criteriaId=row.criteria_id,
-        rubricId=row.rubric_id,
-        answerId=row.answer_id,
-        type=row.type,
-        classification=row.classification,
-        coachNotes=row.coach_notes,
-        coachingSessionIds=session_ids,
-        textContent=row.text_content,
-    )
+def _session_read(r: Any) -> dict[str, Any]:
+    # unpacked by position (the order of repository.SESSION_ROWS): a hundred rows a page
+    (
+        id_, name, created_at, updated_at, agent_id, agent_name, coach_id, coach_name,
+        creator_id, agent_notes, coach_notes, coach_private_notes, session_contents,
+        coaching_template_id, meeting_format, agent_confirmed, coach_confirmed,
+    ) = r  # fmt: skip
+    return {
+        "id": id_,
+        "name": name,
+        "createdAt": format_naive_utc(created_at),
+        "updatedAt": format_naive_utc(updated_at),
+        "agentId": agent_id,
+        "agentName": agent_name or "",
+        "coachId": coach_id,
+        "coachName": coach_name or "",
+        "creatorId": creator_id,
+        "agentNotes": agent_notes,
+        "coachNotes": coach_notes,
+        "coachPrivateNotes": coach_private_notes,
+        "sessionContents": session_contents,
+        "coachingTemplateId": coaching_template_id,
+        "meetingFormat": meeting_format,
+        "agentConfirmed": agent_confirmed,
+        "coachConfirmed": coach_confirmed,
+    }
 
 
-def _todo_read(row: Todo, session_ids: list[str]) -> Any:
-    return TodoRead(
-        id=row.id,
-        title=row.title,
-        createdAt=row.created_at,
-        updatedAt=row.updated_at,
-        agentId=row.agent_id,
-        creatorId=row.creator_id,
-        status=row.status,
-        type=row.type,
-        coachingSessionIds=session_ids,
-        description=row.description,
-        answerId=row.answer_id,
-    )
+def _point_read(r: Any, session_ids: list[str]) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "createdAt": format_naive_utc(r.created_at),
+        "updatedAt": format_naive_utc(r.updated_at),
+        "agentId": r.agent_id,
+        "creatorId": r.creator_id,
+        "criteriaId": r.criteria_id,
+        "rubricId": r.rubric_id,
+        "answerId": r.answer_id,
+        "type": r.type,
+        "classification": r.classification,
+        "coachNotes": r.coach_notes,
+        "coachingSessionIds": session_ids,
+        "textContent": r.text_content,
+    }
 
 
-async def _reads(
-    session: AsyncSession, *, account_id: str, model: Any, rows: Sequence[Any]
-) -> list[Any]:
-    """The read shapes of `rows`, with one query per related table for all of them."""
+def _todo_read(r: Any, session_ids: list[str]) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "title": r.title,
+        "createdAt": format_naive_utc(r.created_at),
+        "updatedAt": format_naive_utc(r.updated_at),
+        "agentId": r.agent_id,
+        "creatorId": r.creator_id,
+        "status": r.status,
+        "type": r.type,
+        "coachingSessionIds": session_ids,
+        "description": r.description,
+        "answerId": r.answer_id,
+    }
+
+
+async def _reads(session: AsyncSession, *, model: Any, rows: Sequence[Any]) -> list[dict[str, Any]]:
+    """The read shapes of read rows (`repository.SESSION_ROWS` and the like); points and to-dos
+    take their sessions' ids in one more query for all of them."""
     if not rows:
         return []
     if model is CoachingSession:
-        agents = await repository.agent_names(
-            session, account_id=account_id, agent_pks=(r.agent_pk for r in rows)
-        )
-        users = await repository.user_names(
-            session, account_id=account_id, user_ids=(r.coach_id for r in rows)
-        )
-        return [_session_read(r, agents, users) for r in rows]
+        return [_session_read(r) for r in rows]
     links = await repository.session_ids_of(session, model, ids=(r.id for r in rows))
     build = _point_read if model is CoachingPoint else _todo_read
     return [build(r, links[r.id]) for r in rows]
 
 
+def _page(start_index: int, total: int, items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "startIndex": start_index,
+        "totalResults": total,
+        "itemsPerPage": len(items),
+        "Resources": items,
+    }
+
+
 async def _list(
     session: AsyncSession, *, model: Any, account_id: str, filters: CoachingFilters,
     page: PageParams,
-) -> Page[Any]:
+) -> dict[str, Any]:
     agent_pk = None
     if filters.agent_id is not None:
         agent = await agents_repository.get_by_helpdesk_id(
@@ -165,15 +175,13 @@ async def _list(
         )
         if agent is None:
             # an agentId nobody has matches nothing; it is not an error
-            return Page(startIndex=page.start_index, totalResults=0, itemsPerPage=0, Resources=[])
+            return _page(page.start_index, 0, [])
         agent_pk = agent.id
     total, rows = await repository.page_of(
         session, model, account_id=account_id, filters=filters, agent_pk=agent_pk, page=page
     )
-    items = await _reads(session, account_id=account_id, model=model, rows=rows)
-    return Page(
-        startIndex=page.start_index, totalResults=total, itemsPerPage=len(items), Resources=items
-    )
+    items = await _reads(session, model=model, rows=rows)
+    return _page(page.start_index, total, items)
 
 
 def _not_found(model: Any, id: str) -> NotFound:
@@ -194,18 +202,24 @@ async def _get_row(session: AsyncSession, *, model: Any, account_id: str, id: st
     return row
 
 
-async def _read_one(session: AsyncSession, *, account_id: str, row: Any) -> Any:
-    return (await _reads(session, account_id=account_id, model=type(row), rows=[row]))[0]
+async def _read_one(session: AsyncSession, *, account_id: str, row: Any) -> dict[str, Any]:
+    """The read shape of an item just written (flushed first: the read is a new query)."""
+    await session.flush()
+    return await _get(session, model=type(row), account_id=account_id, id=row.id)
 
 
-async def _get(session: AsyncSession, *, model: Any, account_id: str, id: str) -> Any:
-    row = await _get_row(session, model=model, account_id=account_id, id=id)
-    return await _read_one(session, account_id=account_id, row=row)
+async def _get(session: AsyncSession, *, model: Any, account_id: str, id: str) -> dict[str, Any]:
+    found = None
+    if _plausible_id(id):
+        found = await repository.read_row(session, model, account_id=account_id, id=id)
+    if found is None:
+        raise _not_found(model, id)
+    return (await _reads(session, model=model, rows=[found]))[0]
 
 
 async def list_coaching_sessions(
     session: AsyncSession, *, account_id: str, filters: CoachingFilters, page: PageParams
-) -> Page[CoachingSessionRead]:
+) -> dict[str, Any]:
     """A page of coaching sessions matching the filters, in id order."""
     return await _list(
         session, model=CoachingSession, account_id=account_id, filters=filters, page=page
@@ -214,14 +228,14 @@ async def list_coaching_sessions(
 
 async def get_coaching_session(
     session: AsyncSession, *, account_id: str, id: str
-) -> CoachingSessionRead:
+) -> dict[str, Any]:
     """One coaching session; 404 when the account has no such session."""
     return await _get(session, model=CoachingSession, account_id=account_id, id=id)
 
 
 async def list_coaching_points(
     session: AsyncSession, *, account_id: str, filters: CoachingFilters, page: PageParams
-) -> Page[CoachingPointRead]:
+) -> dict[str, Any]:
     """A page of coaching points matching the filters, in id order."""
     return await _list(
         session, model=CoachingPoint, account_id=account_id, filters=filters, page=page
@@ -230,19 +244,19 @@ async def list_coaching_points(
 
 async def get_coaching_point(
     session: AsyncSession, *, account_id: str, id: str
-) -> CoachingPointRead:
+) -> dict[str, Any]:
     """One coaching point; 404 when the account has no such point."""
     return await _get(session, model=CoachingPoint, account_id=account_id, id=id)
 
 
 async def list_todos(
     session: AsyncSession, *, account_id: str, filters: CoachingFilters, page: PageParams
-) -> Page[TodoRead]:
+) -> dict[str, Any]:
     """A page of to-dos matching the filters, in id order."""
     return await _list(session, model=Todo, account_id=account_id, filters=filters, page=page)
 
 
-async def get_todo(session: AsyncSession, *, account_id: str, id: str) -> TodoRead:
+async def get_todo(session: AsyncSession, *, account_id: str, id: str) -> dict[str, Any]:
     """One to-do; 404 when the account has no such to-do."""
     return await _get(session, model=Todo, account_id=account_id, id=id)
 
@@ -329,7 +343,7 @@ def _record(
 
 async def create_coaching_session(
     session: AsyncSession, *, principal: Principal, data: CoachingSessionCreate
-) -> CoachingSessionRead:
+) -> dict[str, Any]:
     """Creates a coaching session for an agent with a coach."""
     account_id = principal.account_id
     agent = await _agent(session, account_id=account_id, agent_id=data.agentId)
@@ -359,7 +373,7 @@ async def create_coaching_session(
 
 async def update_coaching_session(
     session: AsyncSession, *, principal: Principal, id: str, data: CoachingSessionUpdate
-) -> CoachingSessionRead:
+) -> dict[str, Any]:
     """Changes the fields the body sends; updatedAt moves to now."""
     account_id = principal.account_id
     row = await _get_row(session, model=CoachingSession, account_id=account_id, id=id)
@@ -468,7 +482,7 @@ async def _update_linked(
 
 async def create_coaching_point(
     session: AsyncSession, *, principal: Principal, data: CoachingPointCreate
-) -> CoachingPointRead:
+) -> dict[str, Any]:
     """Creates a coaching point for an agent, optionally in coaching sessions."""
     return await _create_linked(
         session, model=CoachingPoint, principal=principal, data=data, fields=_POINT_FIELDS
@@ -477,7 +491,7 @@ async def create_coaching_point(
 
 async def update_coaching_point(
     session: AsyncSession, *, principal: Principal, id: str, data: CoachingPointUpdate
-) -> CoachingPointRead:
+) -> dict[str, Any]:
     """Changes the fields the body sends; coachingSessionIds, when sent, replaces the list."""
     return await _update_linked(
         session, model=CoachingPoint, principal=principal, id=id, data=data, fields=_POINT_FIELDS
@@ -493,7 +507,7 @@ async def delete_coaching_point(
 
 async def create_todo(
     session: AsyncSession, *, principal: Principal, data: TodoCreate
-) -> TodoRead:
+) -> dict[str, Any]:
     """Creates a to-do for an agent, optionally in coaching sessions."""
     return await _create_linked(
         session, model=Todo, principal=principal, data=data, fields=_TODO_FIELDS
@@ -502,7 +516,7 @@ async def create_todo(
 
 async def update_todo(
     session: AsyncSession, *, principal: Principal, id: str, data: TodoUpdate
-) -> TodoRead:
+) -> dict[str, Any]:
     """Changes the fields the body sends; coachingSessionIds, when sent, replaces the list."""
     return await _update_linked(
         session, model=Todo, principal=principal, id=id, data=data, fields=_TODO_FIELDS
