@@ -23,7 +23,7 @@ from podium.audit import router as audit_router
 from podium.auth import router as auth_router
 from podium.coaching import router as coaching_router
 from podium.config import Settings
-from podium.db import create_engine, create_sessionmaker
+from podium.db import create_engine, create_read_sessionmaker, create_sessionmaker
 from podium.errors import ERROR_RESPONSES, ErrorBody, error_response, install_error_handlers
 from podium.exports import router as exports_router
 from podium.grading import router as grading_router
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
+    app.state.read_sessionmaker = create_read_sessionmaker(engine)
     install_error_handlers(app)
 
     for module in (

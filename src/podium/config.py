@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     page_max_count: int = Field(default=1000, ge=1)
     page_default_count: int = Field(default=100, ge=1)
     db_pool_size: int = Field(default=10, ge=1)
+    # a pooled PostgreSQL connection idle this long is checked before use (podium.db)
+    db_ping_after_idle_seconds: float = Field(default=5.0, ge=0)
     # blob store for export files and attachments: None picks S3 when s3_bucket is set
     storage: Literal["local", "s3"] | None = None
     s3_endpoint_url: str | None = None

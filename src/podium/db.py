@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, String, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -63,12 +65,40 @@ def create_engine(settings: Settings) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _configure_sqlite(engine)
         return engine
-    return create_async_engine(
-        url,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_pool_size,
-        pool_pre_ping=True,
+    engine = create_async_engine(
+        url, pool_size=settings.db_pool_size, max_overflow=settings.db_pool_size
     )
+    _ping_when_idle(engine, after=settings.db_ping_after_idle_seconds)
+    return engine
+
+
+def _ping_when_idle(engine: AsyncEngine, *, after: float) -> None:
+    """Check a pooled connection before use when it has been idle `after` seconds or more.
+
+    SQLAlchemy's `pool_pre_ping` checks on every checkout, and on asyncpg a check is three round
+    trips (BEGIN, an empty statement, ROLLBACK): more than a small read costs. A connection
+    handed back a moment ago is as good as the server that just answered it, so only one that
+    sat idle (the database may have restarted, or a proxy closed it) is checked; a dead one is
+    replaced before the request sees it. A connection that dies while in steady use fails the
+    statement it runs, and SQLAlchemy then drops every connection of the pool opened before it.
+    """
+    pool = engine.sync_engine.pool
+
+    @event.listens_for(pool, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None:
+            record.info["podium_idle_since"] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("podium_idle_since")
+        if idle_since is None or time.monotonic() - idle_since < after:
+            return  # new, or used a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            # the pool discards this connection and checks out another
+            raise DisconnectionError(f"pooled connection failed its check: {exc}") from exc
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -87,17 +117,45 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(_STATEMENT_AT_A_TIME):
+            return  # reads: each statement on its own, no lock held between them
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+# execution option of the engine `create_read_sessionmaker` binds to, on SQLite (the driver
+# connection is in autocommit already: without BEGIN, each statement is its own transaction)
+_STATEMENT_AT_A_TIME = "podium_statement_at_a_time"
+
+READ_METHODS = frozenset({"GET", "HEAD"})
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for GET and HEAD requests: no transaction around the request's statements.
+
+    A read saves the BEGIN and COMMIT round trips, and on SQLite it takes no write lock, so
+    reads no longer queue behind writes. Nothing is lost: on PostgreSQL (READ COMMITTED) every
+    statement sees a fresh snapshot inside a transaction too. The rule it relies on: a GET
+    changes nothing, or nothing beyond a single statement (a token's `last_used_at`).
+    """
+    if engine.dialect.name == "sqlite":
+        bind = engine.execution_options(**{_STATEMENT_AT_A_TIME: True})
+    else:
+        bind = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return async_sessionmaker(bind, expire_on_commit=False, autoflush=False)
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request, committed once after the handler returns (before the response
-    is sent, so a failed commit is reported instead of a success)."""
-    maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    is sent, so a failed commit is reported instead of a success). GET and HEAD requests get a
+    session of `create_read_sessionmaker`."""
+    state = request.app.state
+    maker: async_sessionmaker[AsyncSession] = (
+        state.read_sessionmaker if request.method in READ_METHODS else state.sessionmaker
+    )
     async with maker() as session:
         try:
             yield session
