@@ -6,7 +6,9 @@
 
 It creates a fresh database next to the one the URL names (and drops it afterwards), seeds
 `--rows` coaching sessions into one account, starts `podium serve --workers N` with rate limits
-off and a bare Starlette app (one JSON endpoint, uvicorn, the same worker count), then drives each
+off, a bare Starlette app (one JSON endpoint, uvicorn, the same worker count) as the ceiling and,
+on PostgreSQL, a "floor" app (the first page's database work and JSON with asyncpg and orjson, no
+framework: the least any implementation must do), then drives each
 scenario for a fixed time at a fixed concurrency from this process (a small asyncio HTTP/1.1
 client with keep-alive connections) and prints requests/s, p50/p99 latency and the targets.
 The load generator, the servers and the database share this machine's cores.
@@ -59,10 +61,94 @@ def _bare_app() -> Any:
     return Starlette(routes=[Route("/ping", ping)])
 
 
+# --- the floor: the least any implementation of the list endpoint must do ------------------------
+#
+# A bare Starlette endpoint doing the database work of `GET /coaching-sessions` with no framework
+# and no ORM: authenticate the token (its HMAC looked up, deactivation and expiry checked), then
+# one statement for the kept count and the page with its agent and coach names, encoded with
+# orjson. Two round trips on a pool of asyncpg connections, no transaction, no validation, no
+# middleware. It shows what the machine allows a database-backed list: the ceiling above does
+# no database work at all.
+
+FLOOR_TOKEN_SQL = (
+    "SELECT account_id FROM api_tokens WHERE token_hash = $1"
+    " AND deactivated_at IS NULL AND (expires_at IS NULL OR expires_at > now() at time zone 'utc')"
+)
+FLOOR_PAGE_SQL = """
+SELECT (SELECT n FROM list_counts WHERE account_id = $1 AND kind = 'coaching_sessions'),
+       s.id, s.name, s.created_at, s.updated_at, s.agent_id, a.name, s.coach_id, u.name,
+       s.creator_id, s.agent_notes, s.coach_notes, s.coach_private_notes, s.session_contents,
+       s.coaching_template_id, s.meeting_format, s.agent_confirmed, s.coach_confirmed
+FROM coaching_sessions s
+LEFT JOIN agents a ON a.id = s.agent_pk AND a.account_id = s.account_id
+LEFT JOIN users u ON u.id = s.coach_id AND u.account_id = s.account_id
+WHERE s.id IN (
+    SELECT id FROM coaching_sessions WHERE account_id = $1 ORDER BY id OFFSET $2 LIMIT $3
+)
+ORDER BY s.id
+"""
+
+
+def _floor_app() -> Any:
+    import hashlib
+    import hmac
+
+    import asyncpg
+    import orjson
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    dsn = os.environ["PODIUM_BENCH_FLOOR_DSN"]
+    secret = os.environ["PODIUM_BENCH_FLOOR_SECRET"].encode()
+    pool: list[Any] = []
+
+    def when(value: Any) -> str:
+        return value.isoformat(timespec="milliseconds") + "Z"
+
+    async def page(request: Any) -> Response:
+        token = request.headers.get("apitoken", "")
+        digest = hmac.new(secret, token.encode(), hashlib.sha256).hexdigest()
+        count = int(request.query_params.get("count", 100))
+        start = int(request.query_params.get("startIndex", 0))
+        if not pool:
+            pool.append(await asyncpg.create_pool(dsn, min_size=2, max_size=10))
+        async with pool[0].acquire() as conn:
+            account = await conn.fetchval(FLOOR_TOKEN_SQL, digest)
+            if account is None:
+                return Response(b'{"message":"invalid API token"}', 401)
+            rows = await conn.fetch(FLOOR_PAGE_SQL, account, start, count)
+        items = [
+            {
+                "id": r[1], "name": r[2], "createdAt": when(r[3]), "updatedAt": when(r[4]),
+                "agentId": r[5], "agentName": r[6] or "", "coachId": r[7],
+                "coachName": r[8] or "", "creatorId": r[9], "agentNotes": r[10],
+                "coachNotes": r[11], "coachPrivateNotes": r[12], "sessionContents": r[13],
+                "coachingTemplateId": r[14], "meetingFormat": r[15], "agentConfirmed": r[16],
+                "coachConfirmed": r[17],
+            }
+            for r in rows
+        ]
+        body = {
+            "startIndex": start,
+            "totalResults": rows[0][0] if rows else 0,
+            "itemsPerPage": len(items),
+            "Resources": items,
+        }
+        return Response(orjson.dumps(body), media_type="application/json")
+
+    async def ping(request: Any) -> Response:
+        return Response(b"{}", media_type="application/json")
+
+    return Starlette(routes=[Route("/api/v1/coaching-sessions", page), Route("/ping", ping)])
+
+
 def __getattr__(name: str) -> Any:
     # built only when uvicorn asks for it, so importing this module stays cheap
     if name == "bare_app":
         return _bare_app()
+    if name == "floor_app":
+        return _floor_app()
     raise AttributeError(name)
 
 
@@ -462,11 +548,29 @@ def run(
             env, work,
         )
         servers.append(bare)
+        floor = None
+        if dialect == "PostgreSQL":
+            floor_env = {
+                **env,
+                "PODIUM_BENCH_FLOOR_DSN": database_url,
+                "PODIUM_BENCH_FLOOR_SECRET": secret,
+            }
+            floor = Server(
+                "floor",
+                [sys.executable, "-m", "uvicorn", "api:floor_app", "--app-dir", str(HERE),
+                 "--host", "127.0.0.1", "--port", "{port}", "--workers", str(args.workers),
+                 "--log-level", "warning", "--no-access-log"],
+                floor_env, work,
+            )
+            servers.append(floor)
         app.wait_ready("/healthz")
         bare.wait_ready("/ping")
+        if floor is not None:
+            floor.wait_ready("/ping")
         results = asyncio.run(scenarios(
-            app.url, bare.url, token=token, total=rows, ticket_ids=ticket_ids,
-            agent_ids=agent_ids, concurrency=args.concurrency, duration=duration, warmup=warmup,
+            app.url, bare.url, floor.url if floor else None, token=token, total=rows,
+            ticket_ids=ticket_ids, agent_ids=agent_ids, concurrency=args.concurrency,
+            duration=duration, warmup=warmup,
         ))
     finally:
         for server in servers:
@@ -485,6 +589,7 @@ def run(
 async def scenarios(
     app: str,
     bare: str,
+    floor: str | None,
     *,
     token: str,
     total: int,
@@ -538,16 +643,25 @@ async def scenarios(
     healthz = http_request("GET", "/healthz")
     one_row = http_request("GET", "/api/v1/coaching-sessions?count=1", token=token)
 
-    # the pages answer what the benchmark thinks they answer
-    host, port = app.removeprefix("http://").split(":")
-    probe = Connection(host, int(port))
-    status, body = await probe.request(deep_page)
-    await probe.close()
+    # the pages answer what the benchmark thinks they answer (and the floor answers the same)
+    async def fetch(url: str, raw: bytes) -> tuple[int, bytes]:
+        host, port = url.removeprefix("http://").split(":")
+        probe = Connection(host, int(port))
+        try:
+            return await probe.request(raw)
+        finally:
+            await probe.close()
+
+    status, body = await fetch(app, deep_page)
     page = json.loads(body) if status == 200 else {}
     if status != 200 or page.get("totalResults") != total or page.get("itemsPerPage") != min(
         100, total
     ):
         raise SystemExit(f"deep page check failed: {status} {body[:300]!r}")
+    if floor is not None:
+        ours, theirs = await fetch(app, first_page), await fetch(floor, first_page)
+        if ours[0] != 200 or json.loads(ours[1]) != json.loads(theirs[1]):
+            raise SystemExit(f"the floor's page differs from Podium's: {theirs[1][:300]!r}")
 
     c = concurrency
     plan: list[tuple[str, str, Callable[[], bytes], int, tuple[int, ...], int]] = [
@@ -555,6 +669,11 @@ async def scenarios(
         ("GET /healthz (Podium, one SELECT 1)", app, lambda: healthz, c, (200,), 1),
         ("GET coaching-sessions, count=1", app, lambda: one_row, c, (200,), 1),
         ("GET coaching-sessions, first page", app, lambda: first_page, c, (200,), 1),
+        *(
+            [("floor: same page, asyncpg + orjson", floor, lambda: first_page, c, (200,), 1)]
+            if floor
+            else []
+        ),
         ("GET coaching-sessions, deep page", app, lambda: deep_page, c, (200,), 1),
         ("first page (c=1)", app, lambda: first_page, 1, (200,), 1),
         ("deep page (c=1)", app, lambda: deep_page, 1, (200,), 1),
@@ -614,7 +733,13 @@ def report(results: dict[str, Result], *, total: int) -> bool:
             deep1.pct(50) <= DEEP_VS_FIRST * first1.pct(50),
         ),
     ]
+    floor = results.get("floor: same page, asyncpg + orjson")
     print()
+    if floor is not None and ceiling and floor.rps:
+        print(f"the floor (the page's database work and JSON, no framework) reached "
+              f"{floor.rps / ceiling:.1%} of the bare ceiling; Podium's first page reached "
+              f"{first.rps / floor.rps:.0%} of the floor")
+        print()
     print(f"{'target':46} {'measured':>12} {'goal':>10}  result")
     for label, measured, goal, ok in checks:
         print(f"{label:46} {measured:>12} {goal:>10}  {'met' if ok else 'MISSED'}")
