@@ -64,7 +64,7 @@ def test_connections_dropped_while_idle_are_replaced(
     assert created.status_code == 201, created.text
 
 
-def test_reads_do_not_wait_for_a_write_on_sqlite(settings: Settings, api: Api) -> None:
+def test_reads_and_health_checks_do_not_wait_for_a_write_on_sqlite(settings: Settings, api: Api) -> None:
     if not settings.effective_database_url.startswith("sqlite"):
         pytest.skip("SQLite's write lock; PostgreSQL reads never wait for writers")
     created = api.post(
@@ -78,6 +78,7 @@ def test_reads_do_not_wait_for_a_write_on_sqlite(settings: Settings, api: Api) -
         started = time.monotonic()
         listed = api.get(api.ext + "/users")
         user = api.get(api.ext + f"/users/{created.json()['id']}")
+        health = api.get("/healthz")
         waited = time.monotonic() - started
     finally:
         writer.execute("ROLLBACK")
@@ -85,5 +86,6 @@ def test_reads_do_not_wait_for_a_write_on_sqlite(settings: Settings, api: Api) -
     assert listed.status_code == 200, listed.text
     assert [u["name"] for u in listed.json()["Resources"]] == ["Reader"]
     assert user.status_code == 200, user.text
+    assert health.status_code == 200, health.text
     # before, each read waited for the lock (up to the 30 s busy timeout)
     assert waited < 5, f"reads waited {waited:.1f} s for the writer"

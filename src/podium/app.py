@@ -23,7 +23,7 @@ from podium.audit import router as audit_router
 from podium.auth import router as auth_router
 from podium.coaching import router as coaching_router
 from podium.config import Settings
-from podium.db import create_engine, create_read_sessionmaker, create_sessionmaker
+from podium.db import create_engine, create_read_sessionmaker, create_sessionmaker, read_engine
 from podium.errors import ERROR_RESPONSES, ErrorBody, error_response, install_error_handlers
 from podium.exports import router as exports_router
 from podium.grading import router as grading_router
@@ -155,7 +155,8 @@ def _add_operational_routes(app: FastAPI) -> None:
         """200 when the database answers within 5 seconds, 503 when it does not."""
         try:
             async with asyncio.timeout(HEALTH_TIMEOUT):
-                async with app.state.engine.connect() as conn:
+                # no transaction: on SQLite a health check must not queue for the write lock
+                async with read_engine(app.state.engine).connect() as conn:
                     await conn.execute(text("SELECT 1"))
         except Exception as exc:
             reason = "timed out" if isinstance(exc, TimeoutError) else type(exc).__name__

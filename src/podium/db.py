@@ -133,6 +133,13 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+def read_engine(engine: AsyncEngine) -> AsyncEngine:
+    """`engine` for statements that need no transaction around them (see below)."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(**{_STATEMENT_AT_A_TIME: True})
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions for GET and HEAD requests: no transaction around the request's statements.
 
@@ -141,11 +148,7 @@ def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSes
     statement sees a fresh snapshot inside a transaction too. The rule it relies on: a GET
     changes nothing, or nothing beyond a single statement (a token's `last_used_at`).
     """
-    if engine.dialect.name == "sqlite":
-        bind = engine.execution_options(**{_STATEMENT_AT_A_TIME: True})
-    else:
-        bind = engine.execution_options(isolation_level="AUTOCOMMIT")
-    return async_sessionmaker(bind, expire_on_commit=False, autoflush=False)
+    return async_sessionmaker(read_engine(engine), expire_on_commit=False, autoflush=False)
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
