@@ -64,7 +64,9 @@ def test_connections_dropped_while_idle_are_replaced(
     assert created.status_code == 201, created.text
 
 
-def test_reads_and_health_checks_do_not_wait_for_a_write_on_sqlite(settings: Settings, api: Api) -> None:
+def test_reads_and_health_checks_do_not_wait_for_a_write_on_sqlite(
+    settings: Settings, api: Api
+) -> None:
     if not settings.effective_database_url.startswith("sqlite"):
         pytest.skip("SQLite's write lock; PostgreSQL reads never wait for writers")
     created = api.post(
