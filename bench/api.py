@@ -540,14 +540,19 @@ def run(
             env, work,
         )
         servers.append(app)
-        bare = Server(
-            "bare",
-            [sys.executable, "-m", "uvicorn", "api:bare_app", "--app-dir", str(HERE),
-             "--host", "127.0.0.1", "--port", "{port}", "--workers", str(args.workers),
-             "--log-level", "warning", "--no-access-log"],
-            env, work,
-        )
-        servers.append(bare)
+
+        def uvicorn_app(name: str, app_name: str, app_env: dict[str, str]) -> Server:
+            server = Server(
+                name,
+                [sys.executable, "-m", "uvicorn", f"api:{app_name}", "--app-dir", str(HERE),
+                 "--host", "127.0.0.1", "--port", "{port}", "--workers", str(args.workers),
+                 "--log-level", "warning", "--no-access-log"],
+                app_env, work,
+            )
+            servers.append(server)
+            return server
+
+        bare = uvicorn_app("bare", "bare_app", env)
         floor = None
         if dialect == "PostgreSQL":
             floor_env = {
@@ -555,14 +560,7 @@ def run(
                 "PODIUM_BENCH_FLOOR_DSN": database_url,
                 "PODIUM_BENCH_FLOOR_SECRET": secret,
             }
-            floor = Server(
-                "floor",
-                [sys.executable, "-m", "uvicorn", "api:floor_app", "--app-dir", str(HERE),
-                 "--host", "127.0.0.1", "--port", "{port}", "--workers", str(args.workers),
-                 "--log-level", "warning", "--no-access-log"],
-                floor_env, work,
-            )
-            servers.append(floor)
+            floor = uvicorn_app("floor", "floor_app", floor_env)
         app.wait_ready("/healthz")
         bare.wait_ready("/ping")
         if floor is not None:

@@ -82,7 +82,7 @@ POINT_ROWS: Select[Any] = select(
     CoachingPoint.coach_notes,
     CoachingPoint.text_content,
 )
-TODO_ROWS: Select[Any] = select(
+TO_DO_ROWS: Select[Any] = select(
     Todo.id,
     Todo.title,
     _naive(Todo.created_at),
@@ -97,7 +97,7 @@ TODO_ROWS: Select[Any] = select(
 _ROWS: dict[type, Select[Any]] = {
     CoachingSession: SESSION_ROWS,
     CoachingPoint: POINT_ROWS,
-    Todo: TODO_ROWS,
+    Todo: TO_DO_ROWS,
 }
 
 
