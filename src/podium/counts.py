@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, String, func, select
+from sqlalchemy import BigInteger, ForeignKey, String, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -71,12 +71,16 @@ async def recount(session: AsyncSession, *, model: Any, account_id: str) -> int:
     return await total(session, model=model, account_id=account_id)
 
 
+# built once: every unfiltered list request reads it
+_KEPT = select(ListCount.n).where(
+    ListCount.account_id == bindparam("account_id"), ListCount.kind == bindparam("kind")
+)
+
+
 async def total(session: AsyncSession, *, model: Any, account_id: str) -> int:
     """The number of `model` rows of the account."""
-    stmt = select(ListCount.n).where(
-        ListCount.account_id == account_id, ListCount.kind == model.__tablename__
-    )
-    n = (await session.execute(stmt)).scalar_one_or_none()
+    params = {"account_id": account_id, "kind": model.__tablename__}
+    n = (await session.execute(_KEPT, params)).scalar_one_or_none()
     if n is None:
         n = (await session.execute(select(_real_count(model, account_id)))).scalar_one()
     return int(n)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from podium.auth.models import Account, ApiToken, User
@@ -24,17 +25,29 @@ async def list_accounts(session: AsyncSession) -> Sequence[Account]:
     return (await session.execute(select(Account).order_by(Account.name))).scalars().all()
 
 
-async def get_token_and_email_by_hash(
-    session: AsyncSession, *, token_hash: str
-) -> tuple[ApiToken, str | None] | None:
-    """The token with this hash and the email of its user (None for a token of no user)."""
-    stmt = (
-        select(ApiToken, User.email)
-        .outerjoin(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == token_hash)
+# built once: it runs on every authenticated request
+_TOKEN_BY_HASH = (
+    select(
+        ApiToken.id,
+        ApiToken.account_id,
+        ApiToken.token_hash,
+        ApiToken.hint,
+        ApiToken.user_id,
+        ApiToken.expires_at,
+        ApiToken.deactivated_at,
+        ApiToken.last_used_at,
+        User.email,
     )
-    found = (await session.execute(stmt)).one_or_none()
-    return (found[0], found[1]) if found is not None else None
+    .outerjoin(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+
+
+async def get_token_by_hash(session: AsyncSession, *, token_hash: str) -> Any:
+    """What authentication needs of the token with this hash (its columns, and `email`, its
+    user's email or None), as one result row; None when no token has it."""
+    result = await session.execute(_TOKEN_BY_HASH, {"token_hash": token_hash})
+    return result.one_or_none()
 
 
 async def get_token(session: AsyncSession, *, account_id: str, token_id: str) -> ApiToken | None:

@@ -136,8 +136,7 @@ async def authenticate(
     if not ids.token_looks_valid(token):
         raise Unauthorized("invalid API token")
     token_hash = hash_token(token, secret)
-    found = await repository.get_token_and_email_by_hash(session, token_hash=token_hash)
-    row, email = found if found is not None else (None, None)
+    row = await repository.get_token_by_hash(session, token_hash=token_hash)
     if row is None or not hashes_match(row.token_hash, token_hash):
         raise Unauthorized("invalid API token")
     now = clock.now()
@@ -151,7 +150,7 @@ async def authenticate(
         account_id=row.account_id,
         token_id=row.id,
         user_id=row.user_id,
-        label=email or f"API token {row.hint}…",
+        label=row.email or f"API token {row.hint}…",
         ip=ip,
     )
 
