@@ -6,11 +6,12 @@
 
 It creates a fresh database next to the one the URL names (and drops it afterwards), seeds
 `--rows` coaching sessions into one account, starts `podium serve --workers N` with rate limits
-off, a bare Starlette app (one JSON endpoint, uvicorn, the same worker count) as the ceiling and,
-on PostgreSQL, a "floor" app (the first page's database work and JSON with asyncpg and orjson, no
-framework: the least any implementation must do), then drives each
-scenario for a fixed time at a fixed concurrency from this process (a small asyncio HTTP/1.1
-client with keep-alive connections) and prints requests/s, p50/p99 latency and the targets.
+off, a bare Starlette app (one JSON endpoint, uvicorn, the same worker count) as the ceiling, the
+same constant answered through FastAPI (the framework alone) and, on PostgreSQL, a "floor" app
+(the first page's database work and JSON with asyncpg and orjson, no framework: the least any
+implementation must do), then drives each scenario for a fixed time at a fixed concurrency from
+this process (a small asyncio HTTP/1.1 client with keep-alive connections) and prints
+requests/s, p50/p99 latency and the targets.
 The load generator, the servers and the database share this machine's cores.
 """
 
@@ -59,6 +60,24 @@ def _bare_app() -> Any:
         return JSONResponse({"startIndex": 0, "totalResults": 0, "itemsPerPage": 0})
 
     return Starlette(routes=[Route("/ping", ping)])
+
+
+# --- the framework alone: the same constant from FastAPI, loaded as `api:fastapi_app` -------------
+#
+# Podium is a FastAPI app (the design's choice). This one answers the ceiling's JSON through a
+# FastAPI route, with nothing else: what the framework costs before any of Podium's work.
+
+
+def _fastapi_app() -> Any:
+    from fastapi import FastAPI
+
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+
+    @app.get("/ping")
+    async def ping() -> dict[str, int]:
+        return {"startIndex": 0, "totalResults": 0, "itemsPerPage": 0}
+
+    return app
 
 
 # --- the floor: the least any implementation of the list endpoint must do ------------------------
@@ -149,6 +168,8 @@ def __getattr__(name: str) -> Any:
         return _bare_app()
     if name == "floor_app":
         return _floor_app()
+    if name == "fastapi_app":
+        return _fastapi_app()
     raise AttributeError(name)
 
 
@@ -553,6 +574,7 @@ def run(
             return server
 
         bare = uvicorn_app("bare", "bare_app", env)
+        framework = uvicorn_app("fastapi", "fastapi_app", env)
         floor = None
         if dialect == "PostgreSQL":
             floor_env = {
@@ -563,10 +585,12 @@ def run(
             floor = uvicorn_app("floor", "floor_app", floor_env)
         app.wait_ready("/healthz")
         bare.wait_ready("/ping")
+        framework.wait_ready("/ping")
         if floor is not None:
             floor.wait_ready("/ping")
         results = asyncio.run(scenarios(
-            app.url, bare.url, floor.url if floor else None, token=token, total=rows,
+            app.url, bare.url, framework.url, floor.url if floor else None, token=token,
+            total=rows,
             ticket_ids=ticket_ids, agent_ids=agent_ids, concurrency=args.concurrency,
             duration=duration, warmup=warmup,
         ))
@@ -587,6 +611,7 @@ def run(
 async def scenarios(
     app: str,
     bare: str,
+    framework: str,
     floor: str | None,
     *,
     token: str,
@@ -664,6 +689,7 @@ async def scenarios(
     c = concurrency
     plan: list[tuple[str, str, Callable[[], bytes], int, tuple[int, ...], int]] = [
         ("bare Starlette (ceiling)", bare, lambda: ping, c, (200,), 1),
+        ("FastAPI, the same constant", framework, lambda: ping, c, (200,), 1),
         ("GET /healthz (Podium, one SELECT 1)", app, lambda: healthz, c, (200,), 1),
         ("GET coaching-sessions, count=1", app, lambda: one_row, c, (200,), 1),
         ("GET coaching-sessions, first page", app, lambda: first_page, c, (200,), 1),
@@ -732,7 +758,11 @@ def report(results: dict[str, Result], *, total: int) -> bool:
         ),
     ]
     floor = results.get("floor: same page, asyncpg + orjson")
+    framework = results["FastAPI, the same constant"]
     print()
+    if ceiling and framework.rps:
+        print(f"FastAPI answering the ceiling's constant reached {framework.rps / ceiling:.1%} "
+              f"of the bare ceiling: the framework alone, before any database work")
     if floor is not None and ceiling and floor.rps:
         print(f"the floor (the page's database work and JSON, no framework) reached "
               f"{floor.rps / ceiling:.1%} of the bare ceiling; Podium's first page reached "
