@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 import string
 import zlib
+from collections.abc import Sequence
 
 # Meteor's Random.id() alphabet: no 0, 1, I, O, l, U, V, u, v (the reference's ids use it).
 ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz"
 ID_LENGTH = 17
 COMMENT_SUFFIX_ALPHABET = string.ascii_uppercase + string.digits
-_COMMENT_SUFFIX_SPACE = len(COMMENT_SUFFIX_ALPHABET) ** 10
 BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 
 TOKEN_PREFIX = "pdm_"
@@ -28,16 +28,35 @@ def new_account_id() -> str:
     return secrets.token_hex(12)
 
 
+# a random byte below 252 picks a character (252 = 7 x 36, so each is equally likely); bytes
+# 252-255 are dropped
+_SUFFIX_TABLE = bytes(ord(COMMENT_SUFFIX_ALPHABET[b % 36]) for b in range(256))
+_SUFFIX_DROPPED = bytes(range(252, 256))
+_SUFFIX_LENGTH = 10
+
+
+def new_comment_ids(account_id: str, ticket_ids: Sequence[str]) -> list[str]:
+    """`<accountId>_<ticket_id>_<10 random upper-case alphanumerics>` for each ticket_id, as in
+    the reference. One draw from the OS's random source for the lot, mapped in C: a batch of
+    500 comments takes a few hundredths of a millisecond instead of 1.5 ms drawing per id."""
+    need = _SUFFIX_LENGTH * len(ticket_ids)
+    chars = b""
+    while len(chars) < need:
+        # 2% of the bytes are dropped on average: ask for a little more than is missing
+        missing = need - len(chars)
+        chars += secrets.token_bytes(missing + missing // 16 + 8).translate(
+            _SUFFIX_TABLE, _SUFFIX_DROPPED
+        )
+    text = chars[:need].decode("ascii")
+    return [
+        f"{account_id}_{ticket_id}_{text[i * _SUFFIX_LENGTH:(i + 1) * _SUFFIX_LENGTH]}"
+        for i, ticket_id in enumerate(ticket_ids)
+    ]
+
+
 def new_comment_id(account_id: str, ticket_id: str) -> str:
-    """`<accountId>_<ticket_id>_<10 random upper-case alphanumerics>`, as in the reference."""
-    # one random draw, written in base 36: 5x faster than ten secrets.choice() calls, which
-    # matters when a batch creates 500 comments
-    number = secrets.randbelow(_COMMENT_SUFFIX_SPACE)
-    chars = []
-    for _ in range(10):
-        number, rem = divmod(number, 36)
-        chars.append(COMMENT_SUFFIX_ALPHABET[rem])
-    return f"{account_id}_{ticket_id}_{''.join(chars)}"
+    """One comment id (see `new_comment_ids`)."""
+    return new_comment_ids(account_id, [ticket_id])[0]
 
 
 def _base62(number: int, width: int) -> str:

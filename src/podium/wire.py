@@ -23,13 +23,16 @@ def parse_utc(value: Any) -> datetime:
         if value.tzinfo is None:
             raise PydanticCustomError("datetime_format", DATE_HINT)
         return value.astimezone(UTC)
-    if not isinstance(value, str) or not _ISO.match(value.strip()):
+    text = value.strip() if isinstance(value, str) else ""
+    shape = _ISO.match(text)
+    if shape is None:
         raise PydanticCustomError("datetime_format", DATE_HINT)
-    text = value.strip()
+    fraction = shape.group(2)
+    if fraction and len(fraction) > 7:
+        # Python's parser takes at most 6 fractional digits
+        text = text.replace(fraction, fraction[:7], 1)
     if text[-1] in "zZ":
         text = text[:-1] + "+00:00"
-    # Python's parser takes at most 6 fractional digits
-    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -225,6 +225,39 @@ def test_batch_results_are_in_input_order(api, agent):
     assert r.status_code == 200, r.text
     assert [c["body"] for c in r.json()["results"]] == [f"comment {i}" for i in range(20)]
     assert len({c["id"] for c in r.json()["results"]}) == 20
+
+
+def test_batch_is_stored_as_answered(api, agent):
+    # what the batch answers is what the ticket's timeline reads back: every field, times with an
+    # offset or a long fraction converted to UTC milliseconds, the defaults filled in
+    a = create_ticket(api, [agent["agentId"]])
+    b = create_ticket(api, [agent["agentId"]])
+    batch = [
+        {"ticket_id": a["ticket_id"], "body": "first", "time": "2024-03-01T12:00:00+02:00",
+         "role": "customer", "author_id": "c-1", "channel": "email"},
+        {"ticket_id": b["ticket_id"], "body": "second", "time": "2024-03-01T10:00:01.123456789Z",
+         "public": False, "role": "agent"},
+        {"ticket_id": a["ticket_id"], "body": "third"},
+    ]
+    before = clock.now()
+    r = api.post(api.v1 + "/comments-batch", json={"batch": batch})
+    assert r.status_code == 200, r.text
+    first, second, third = r.json()["results"]
+    assert first["time"] == "2024-03-01T10:00:00.000Z"
+    assert second["time"] == "2024-03-01T10:00:01.123Z"
+    assert (first["public"], second["public"], third["public"]) == (True, False, True)
+    assert (third["author_id"], third["role"], third["channel"]) == (None, None, None)
+    defaulted = datetime.fromisoformat(third["time"].replace("Z", "+00:00"))
+    assert before - timedelta(seconds=1) <= defaulted <= clock.now() + timedelta(seconds=1)
+
+    def stored(ticket_id: str) -> list[dict]:
+        return [
+            {k: v for k, v in c.items() if k != "kind"}
+            for c in timeline(api, ticket_id)["Resources"]
+        ]
+
+    assert stored(a["ticket_id"]) == [first, third]
+    assert stored(b["ticket_id"]) == [second]
 
 
 @pytest.mark.parametrize(

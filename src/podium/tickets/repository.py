@@ -9,6 +9,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from podium.db import UTCDateTime
 from podium.pagination import PageParams, paginate
 from podium.tickets.models import Comment, Ticket, TicketAgent, TicketAttribute
 
@@ -190,10 +191,39 @@ async def delete_attribute(session: AsyncSession, *, account_id: str, attribute_
 # comments
 
 
+_COMMENT_COLUMNS = tuple(c.name for c in Comment.__table__.columns)
+# COPY bypasses SQLAlchemy's bind processing: these columns' values are converted by the column
+# type itself (aware UTC to the naive UTC stored)
+_COMMENT_CONVERTED = tuple(
+    (i, c.type) for i, c in enumerate(Comment.__table__.columns) if isinstance(c.type, UTCDateTime)
+)
+
+
 async def insert_comments(session: AsyncSession, *, rows: Sequence[dict[str, Any]]) -> None:
-    """Inserts comment rows (column values) in one executemany."""
-    if rows:
+    """Inserts comment rows (column values, times aware UTC) in the session's transaction.
+
+    On PostgreSQL a batch goes in with binary COPY on the session's own connection: half the
+    time of a 500-row INSERT, on the server and in Python (no statement of 5,500 parameters to
+    build and bind). Elsewhere, and for one row, one executemany."""
+    if not rows:
+        return
+    conn = await session.connection()
+    if len(rows) == 1 or conn.dialect.name != "postgresql":
         await session.execute(insert(Comment.__table__), rows)
+        return
+    driver = (await conn.get_raw_connection()).driver_connection
+    if not driver.is_in_transaction():
+        # SQLAlchemy begins the transaction with the first statement; COPY must be inside it
+        await session.execute(select(1))
+    records = []
+    for row in rows:
+        record = [row[name] for name in _COMMENT_COLUMNS]
+        for i, column_type in _COMMENT_CONVERTED:
+            record[i] = column_type.process_bind_param(record[i], conn.dialect)
+        records.append(record)
+    await driver.copy_records_to_table(
+        Comment.__tablename__, records=records, columns=_COMMENT_COLUMNS
+    )
 
 
 async def page_comments(

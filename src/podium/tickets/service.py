@@ -404,7 +404,8 @@ async def create_comment(
     pks = await repository.ticket_pks(session, account_id=account_id, ticket_ids=[data.ticket_id])
     if data.ticket_id not in pks:
         raise _no_ticket(data.ticket_id)
-    row = _comment_row(account_id, pks[data.ticket_id], data, clock.now())
+    comment_id = ids.new_comment_id(account_id, data.ticket_id)
+    row = _comment_row(comment_id, account_id, pks[data.ticket_id], data, clock.now())
     await repository.insert_comments(session, rows=[row])
     _record(
         session, actor, audit.COMMENTS, audit.ADD, f'Added a comment to ticket "{data.ticket_id}"'
@@ -430,7 +431,11 @@ async def create_comments(
     if missing:
         raise Invalid.params(missing)
     now = clock.now()
-    rows = [_comment_row(account_id, pks[c.ticket_id], c, now) for c in batch]
+    comment_ids = ids.new_comment_ids(account_id, [c.ticket_id for c in batch])
+    rows = [
+        _comment_row(comment_id, account_id, pks[c.ticket_id], c, now)
+        for comment_id, c in zip(comment_ids, batch, strict=True)
+    ]
     await repository.insert_comments(session, rows=rows)
     tickets = audit.plural(len(pks), "ticket")
     where = f'ticket "{next(iter(pks))}"' if len(pks) == 1 else tickets
@@ -445,10 +450,10 @@ async def create_comments(
 
 
 def _comment_row(
-    account_id: str, ticket_pk: str, data: CommentCreate, now: datetime
+    comment_id: str, account_id: str, ticket_pk: str, data: CommentCreate, now: datetime
 ) -> dict[str, Any]:
     return {
-        "id": ids.new_comment_id(account_id, data.ticket_id),
+        "id": comment_id,
         "account_id": account_id,
         "ticket_pk": ticket_pk,
         "body": data.body,
