@@ -28,9 +28,9 @@ def new_account_id() -> str:
     return secrets.token_hex(12)
 
 
-# a random byte below 252 picks a character (252 = 7 x 36, so each is equally likely); bytes
-# 252-255 are dropped
-_SUFFIX_TABLE = bytes(ord(COMMENT_SUFFIX_ALPHABET[b % 36]) for b in range(256))
+# byte -> suffix character; a byte below 252 (7 x 36) picks each character equally often
+COMMENT_SUFFIX_TABLE = bytes(ord(COMMENT_SUFFIX_ALPHABET[b % 36]) for b in range(256))
+# dropped from random bytes so that every character stays equally likely
 _SUFFIX_DROPPED = bytes(range(252, 256))
 _SUFFIX_LENGTH = 10
 
@@ -38,14 +38,14 @@ _SUFFIX_LENGTH = 10
 def new_comment_ids(account_id: str, ticket_ids: Sequence[str]) -> list[str]:
     """`<accountId>_<ticket_id>_<10 random upper-case alphanumerics>` for each ticket_id, as in
     the reference. One draw from the OS's random source for the lot, mapped in C: a batch of
-    500 comments takes a few hundredths of a millisecond instead of 1.5 ms drawing per id."""
+    500 comments takes about 0.15 ms instead of 1.5 ms drawing per id."""
     need = _SUFFIX_LENGTH * len(ticket_ids)
     chars = b""
     while len(chars) < need:
-        # 2% of the bytes are dropped on average: ask for a little more than is missing
+        # 4 byte values in 256 are dropped: ask for a little more than is missing
         missing = need - len(chars)
         chars += secrets.token_bytes(missing + missing // 16 + 8).translate(
-            _SUFFIX_TABLE, _SUFFIX_DROPPED
+            COMMENT_SUFFIX_TABLE, _SUFFIX_DROPPED
         )
     text = chars[:need].decode("ascii")
     return [

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from podium.ids import COMMENT_SUFFIX_ALPHABET, ID_ALPHABET, ID_LENGTH
+from podium.ids import COMMENT_SUFFIX_TABLE, ID_ALPHABET, ID_LENGTH
 from podium.seed import words
 from podium.seed.volumes import Volumes
 
@@ -31,7 +31,6 @@ DAY_MS = 24 * 3600 * 1000
 # Each random byte picks a character: a tiny bias toward the first characters, harmless for demo
 # ids, and ten times faster than drawing each character separately.
 _ID_TABLE = bytes(ord(ID_ALPHABET[i % len(ID_ALPHABET)]) for i in range(256))
-_SUFFIX_TABLE = bytes(ord(COMMENT_SUFFIX_ALPHABET[i % 36]) for i in range(256))
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "users": ("id", "account_id", "email", "name", "role", "active", "created_at", "updated_at"),
@@ -314,7 +313,7 @@ class Generator:
                     public = True
                     if role == "agent" and rng.random() < 0.05:
                         body, public = rng.choice(words.INTERNAL_NOTES), False
-                    suffix = rng.randbytes(10).translate(_SUFFIX_TABLE).decode("ascii")
+                    suffix = rng.randbytes(10).translate(COMMENT_SUFFIX_TABLE).decode("ascii")
                     comments.append((
                         f"{account}_{ticket_id}_{suffix}", account, pk, body, author, role,
                         channel, public, t, "comment", t,
